@@ -1,0 +1,26 @@
+"""The core stays Qt-free: importing the CLI must not load PySide6."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_cli_import_loads_no_qt() -> None:
+    code = (
+        "import sys, vaclient.cli, vaclient.checks.model, vaclient.platforms;"
+        "vaclient.platforms.get_platform();"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_cli_import_loads_no_boto3() -> None:
+    code = "import sys, vaclient.cli; print('boto3' in sys.modules, 'botocore' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False False"

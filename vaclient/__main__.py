@@ -1,0 +1,10 @@
+"""Allow ``python -m vaclient``."""
+
+from __future__ import annotations
+
+import sys
+
+from vaclient.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

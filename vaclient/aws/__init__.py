@@ -1,0 +1,3 @@
+"""vaclient.aws."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""vaclient.checks."""
+
+from __future__ import annotations

@@ -1,0 +1,106 @@
+"""The ``vaclient`` command line: argparse front end, one module per command group.
+
+Each command module exposes ``register(subparsers)``, which adds its
+sub-command(s) and sets ``func`` (taking the parsed namespace, returning an
+exit code). :func:`main` sets up logging, dispatches, and turns every
+:class:`~vaclient.errors.VaclientError` into a message, a hint and the
+contract's exit code: no traceback reaches the user on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from vaclient import __version__
+from vaclient.cli import (
+    analyze_cmd,
+    aws_cmd,
+    bundle_cmd,
+    config_cmd,
+    doctor_cmd,
+    login_cmd,
+    report_cmd,
+    status_cmd,
+    tray_cmd,
+)
+from vaclient.errors import EXIT_INTERNAL, EXIT_USAGE, VaclientError
+from vaclient.logsetup import mask_secrets, setup_logging
+
+logger = logging.getLogger(__name__)
+
+_COMMAND_MODULES = (
+    doctor_cmd,
+    config_cmd,
+    analyze_cmd,
+    status_cmd,
+    login_cmd,
+    tray_cmd,
+    report_cmd,
+    bundle_cmd,
+    aws_cmd,
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors name the problem and the way out."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]  # argparse's NoReturn
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"vaclient: error: {message}\n")
+        sys.stderr.write(f"Run '{self.prog} --help' for the options.\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser with every sub-command registered."""
+    parser = _Parser(
+        prog="vaclient",
+        description="Companion for the AWS Verified Access Connectivity Client.",
+    )
+    parser.add_argument("--version", action="version", version=f"vaclient {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
+    )
+    parser.add_argument(
+        "--no-log-file", action="store_true", help="do not write the per-user log file"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in _COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+
+    log_file = setup_logging(args.verbose, log_to_file=not args.no_log_file)
+    logger.info("vaclient %s: %s", __version__, args.command)
+    try:
+        return int(args.func(args))
+    except VaclientError as err:
+        logger.info("%s: %s", type(err).__name__, err.message)
+        sys.stderr.write(f"error: {mask_secrets(err.message)}\n")
+        if err.hint:
+            sys.stderr.write(f"hint: {mask_secrets(err.hint)}\n")
+        return err.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        logger.critical("unexpected error in %s", args.command, exc_info=True)
+        where = f" (details in {log_file})" if log_file else ""
+        sys.stderr.write(
+            f"error: vaclient hit an unexpected problem{where}.\n"
+            "hint: run again with -vv, and send the log to your helpdesk.\n"
+        )
+        return EXIT_INTERNAL

@@ -1,0 +1,3 @@
+"""vaclient.config."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""vaclient.report."""
+
+from __future__ import annotations
