@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +73,14 @@ class Settings:
     client_log_dirs: tuple[str, ...] = ()
     upload_url: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Fields set by an administrator's policy (see vaclient.managed); never saved.
+    managed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form, unknown keys from the file merged back in."""
         data = asdict(self)
         extra = data.pop("extra")
+        data.pop("managed")
         data["endpoints"] = [asdict(e) for e in self.endpoints]
         data["extra_vpn_processes"] = list(self.extra_vpn_processes)
         data["client_log_dirs"] = list(self.client_log_dirs)
@@ -90,7 +93,7 @@ class Settings:
         Raises:
             UsageError: a known key has the wrong type.
         """
-        known = {f.name for f in fields(cls)} - {"extra"}
+        known = {f.name for f in fields(cls)} - {"extra", "managed"}
         try:
             endpoints = tuple(
                 Endpoint(host=str(e["host"]), port=int(e["port"]), name=str(e.get("name", "")))
@@ -149,10 +152,21 @@ def load_settings(path: Path | None = None) -> Settings:
     return Settings.from_dict(raw, str(path))
 
 
+def effective_settings(path: Path | None = None) -> Settings:
+    """The user's settings with the administrator's policy applied on top."""
+    from vaclient.managed import apply_policy, load_policy
+
+    return apply_policy(load_settings(path), load_policy())
+
+
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write the settings atomically (temporary file, fsync, rename)."""
     path = path or settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    if settings.managed:
+        logger.info("not saving managed fields %s", ", ".join(settings.managed))
+        current = load_settings(path) if path.exists() else Settings()
+        settings = replace(settings, **{name: getattr(current, name) for name in settings.managed})
     payload = json.dumps(settings.to_dict(), indent=2, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
     try:
