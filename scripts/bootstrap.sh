@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(
   # the lab: tunnel, DNS, TCP services, faults, namespaces
-  openvpn dnsmasq openssh-server nftables iproute2 procps
+  openvpn dnsmasq openssh-server redis-server nftables iproute2 procps
   # the sequential baseline of the benchmark
   dnsutils netcat-openbsd
   # Qt offscreen and the Xvfb screenshots

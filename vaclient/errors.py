@@ -85,3 +85,9 @@ class PlatformUnsupported(VaclientError):
     """The operation does not exist on this operating system."""
 
     exit_code = EXIT_USAGE
+
+
+class PermissionDenied(InstallError):
+    """The destination needs administrator rights that this process does not have."""
+
+    exit_code = EXIT_PERMISSION

@@ -66,6 +66,7 @@ def setup_logging(verbosity: int = 0, *, log_to_file: bool = True) -> Path | Non
     for handler in list(root.handlers):
         if getattr(handler, "_vaclient", False):
             root.removeHandler(handler)
+            handler.close()
 
     console = logging.StreamHandler()
     console.setLevel(

@@ -182,6 +182,27 @@ _FINDINGS = (
         "The port accepted the connection but the service did not speak the expected "
         "protocol; check that the port is the right one.",
     ),
+    Finding(
+        "dns-mismatch",
+        "DNS answers disagree",
+        Status.WARN,
+        "The system resolver and the DNS servers gave different answers: check the "
+        "hosts file, per-domain DNS rules and other VPN clients' DNS settings.",
+    ),
+    Finding(
+        "check-timeout",
+        "Check did not finish",
+        Status.FAIL,
+        "A check was still running when the diagnosis reached its deadline; run "
+        "'vaclient doctor --timeout 10' to give slow networks more time.",
+    ),
+    Finding(
+        "check-error",
+        "Check failed unexpectedly",
+        Status.FAIL,
+        "The check itself hit a problem; run 'vaclient -vv doctor' and send the log to "
+        "your helpdesk.",
+    ),
 )
 
 CATALOGUE: dict[str, Finding] = {f.code: f for f in _FINDINGS}

@@ -26,6 +26,7 @@ from vaclient.cli import (
     status_cmd,
     tray_cmd,
 )
+from vaclient.config.elevation import FROZEN_HELPER_ARG
 from vaclient.errors import EXIT_INTERNAL, EXIT_USAGE, VaclientError
 from vaclient.logsetup import mask_secrets, setup_logging
 
@@ -75,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [FROZEN_HELPER_ARG]:
+        # A frozen build runs the privileged install helper through its own CLI.
+        from vaclient.config.elevated import main as helper_main
+
+        return helper_main(argv[1:])
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:

@@ -16,8 +16,12 @@ def strip_scope(address: str) -> str:
 def longest_prefix_match(routes: Iterable[Route], address: str) -> Route | None:
     """The most specific route for ``address``; lower metric breaks ties.
 
-    Routes whose destination is not IPv6 are ignored. Returns None when no
-    route (not even a default) covers the address.
+    Routes whose destination is not IPv6 are ignored, and so are
+    interface-scoped routes (``Route.scoped``, e.g. macOS ``default
+    fe80::%utun4 UGcI``): the kernel uses them only for sockets bound to
+    that interface. Parsers already drop reject routes (Linux's
+    ``unreachable`` catch-all on ``lo``). Returns None when no route (not
+    even a default) covers the address.
 
     >>> r = [Route("::/0", "fe80::1", "eth0", 100), Route("2001:db8::/32", None, "tun0", 50)]
     >>> longest_prefix_match(r, "2001:db8::10").interface
@@ -27,6 +31,8 @@ def longest_prefix_match(routes: Iterable[Route], address: str) -> Route | None:
     best: Route | None = None
     best_key: tuple[int, int] | None = None
     for route in routes:
+        if route.scoped:
+            continue
         try:
             network = route.network
         except ValueError:

@@ -22,6 +22,9 @@ class Route:
     interface: str
     metric: int | None = None
     flags: str | None = None
+    #: Interface-scoped (macOS flag ``I``): used only by sockets bound to the
+    #: interface, so a longest-prefix match for the whole system skips it.
+    scoped: bool = False
 
     @property
     def network(self) -> ipaddress.IPv6Network:

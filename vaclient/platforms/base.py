@@ -14,7 +14,7 @@ import logging
 import platform
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,32 @@ class CommandRunner:
             creationflags=flags,
         )
         return CommandResult(tuple(argv), proc.returncode, proc.stdout, proc.stderr)
+
+
+class ReplayRunner(CommandRunner):
+    """A :class:`CommandRunner` that answers from recorded output (for tests and demos).
+
+    Each argv tuple maps to a :class:`CommandResult` or to plain stdout text
+    (exit status 0). A command with no recording behaves like a program
+    that is not installed. Every call is kept in :attr:`calls`.
+    """
+
+    def __init__(self, recordings: Mapping[tuple[str, ...], CommandResult | str]) -> None:
+        self.recordings = dict(recordings)
+        self.calls: list[tuple[str, ...]] = []
+
+    def run(self, argv: Sequence[str], *, timeout: float = 10.0) -> CommandResult:
+        """Return the recording for ``argv``.
+
+        Raises:
+            FileNotFoundError: nothing was recorded for ``argv``.
+        """
+        key = tuple(argv)
+        self.calls.append(key)
+        if key not in self.recordings:
+            raise FileNotFoundError(2, "no recording for this command", key[0] if key else "")
+        found = self.recordings[key]
+        return found if isinstance(found, CommandResult) else CommandResult(key, 0, found)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,468 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP" sourcelanguage="en">
+<context>
+    <name></name>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="73"/>
+        <source>Connection state</source>
+        <translation>接続状態</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="82"/>
+        <source>Drop a ClientConfig file here to import it.</source>
+        <translation>ClientConfig ファイルをここにドロップするとインポートします。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="258"/>
+        <source>Open Connectivity Client</source>
+        <translation>Connectivity Client を開く</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="260"/>
+        <source>Sign in</source>
+        <translation>サインイン</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="261"/>
+        <source>Run diagnostics</source>
+        <translation>診断を実行</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="262"/>
+        <source>Import configuration…</source>
+        <translation>構成をインポート…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="263"/>
+        <source>Endpoints…</source>
+        <translation>エンドポイント…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="264"/>
+        <source>Copy diagnostic summary</source>
+        <translation>診断の概要をコピー</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="265"/>
+        <source>Open log folder</source>
+        <translation>ログフォルダーを開く</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="267"/>
+        <source>Settings…</source>
+        <translation>設定…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="268"/>
+        <location filename="../../vaclient/ui/app.py" line="471"/>
+        <source>About vaclient</source>
+        <translation>vaclient について</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="270"/>
+        <source>Quit</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="307"/>
+        <location filename="../../vaclient/ui/app.py" line="316"/>
+        <source>Cannot start the Connectivity Client</source>
+        <translation>Connectivity Client を起動できません</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="341"/>
+        <source>The diagnosis could not run: </source>
+        <translation>診断を実行できませんでした: </translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="364"/>
+        <source>IPv6 settings</source>
+        <translation>IPv6 の設定</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="364"/>
+        <source>Open your network settings and enable IPv6.</source>
+        <translation>ネットワーク設定を開き、IPv6 を有効にしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="375"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="39"/>
+        <source>Import configuration</source>
+        <translation>構成のインポート</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="377"/>
+        <source>ClientConfig files (ClientConfig-*.json *.json)</source>
+        <translation>ClientConfig ファイル (ClientConfig-*.json *.json)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="391"/>
+        <location filename="../../vaclient/ui/app.py" line="399"/>
+        <source>Cannot import {name}</source>
+        <translation>{name} をインポートできません</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="402"/>
+        <source>Configuration installed</source>
+        <translation>構成をインストールしました</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="403"/>
+        <source>Installed as {path}. Start the Connectivity Client again to use it.</source>
+        <translation>{path} としてインストールしました。使用するには Connectivity Client を起動し直してください。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="429"/>
+        <source>Cannot save the settings</source>
+        <translation>設定を保存できません</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="437"/>
+        <source>Cannot change start at login</source>
+        <translation>ログイン時の起動を変更できません</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="473"/>
+        <source>vaclient {version}
+A companion for the AWS Verified Access Connectivity Client: configuration install, diagnostics and status.</source>
+        <translation>vaclient {version}
+AWS Verified Access Connectivity Client の補助ツール: 構成のインストール、診断、状態表示。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/crash.py" line="42"/>
+        <source>vaclient: unexpected error</source>
+        <translation>vaclient: 予期しないエラー</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/crash.py" line="44"/>
+        <source>Details were written to {path}.</source>
+        <translation>詳細は {path} に書き込まれました。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/crash.py" line="47"/>
+        <source>vaclient hit an unexpected problem. Copy the details below and send them to your helpdesk.</source>
+        <translation>vaclient で予期しない問題が発生しました。下の詳細をコピーしてヘルプデスクに送ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/crash.py" line="56"/>
+        <source>Error details</source>
+        <translation>エラーの詳細</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/crash.py" line="59"/>
+        <source>&amp;Copy</source>
+        <translation>コピー(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="52"/>
+        <source>Open the WebView2 download page</source>
+        <extracomment>Finding code -&gt; the fix action the controller knows how to carry out.</extracomment>
+        <translation>WebView2 のダウンロードページを開く</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="53"/>
+        <source>Import a configuration…</source>
+        <translation>構成をインポート…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="54"/>
+        <source>Start the Connectivity Client</source>
+        <translation>Connectivity Client を起動</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="55"/>
+        <source>Open the client download page</source>
+        <translation>クライアントのダウンロードページを開く</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="56"/>
+        <source>Open the network settings</source>
+        <translation>ネットワーク設定を開く</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="117"/>
+        <source>Next step: </source>
+        <translation>次の手順: </translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="149"/>
+        <source>vaclient diagnostics</source>
+        <translation>vaclient 診断</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="155"/>
+        <source>No diagnosis yet.</source>
+        <translation>まだ診断していません。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="157"/>
+        <source>Summary</source>
+        <translation>概要</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="169"/>
+        <source>&amp;Run again</source>
+        <translation>再実行(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="170"/>
+        <source>&amp;Copy summary</source>
+        <translation>概要をコピー(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="171"/>
+        <source>&amp;Save report…</source>
+        <translation>レポートを保存(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="172"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="193"/>
+        <source>Checking…</source>
+        <translation>確認中…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="205"/>
+        <source>Everything checked is fine.</source>
+        <translation>確認した項目はすべて正常です。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="206"/>
+        <source>Working, with warnings.</source>
+        <translation>動作していますが、警告があります。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="207"/>
+        <source>A problem was found.</source>
+        <translation>問題が見つかりました。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="242"/>
+        <source>Save report</source>
+        <translation>レポートを保存</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/diagnostics.py" line="242"/>
+        <source>JSON files (*.json)</source>
+        <translation>JSON ファイル (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="46"/>
+        <source>Instance {instance} in {region}, routes: {routes}</source>
+        <translation>インスタンス {instance} ({region})、ルート: {routes}</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="54"/>
+        <source>The same file is already installed at {path}.</source>
+        <translation>同じファイルが {path} に既にインストールされています。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="56"/>
+        <source>It replaces the installed file {path} (a backup is kept).</source>
+        <translation>インストール済みのファイル {path} を置き換えます (バックアップを残します)。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="58"/>
+        <source>It will be installed as {path}.</source>
+        <translation>{path} としてインストールされます。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="65"/>
+        <source>Changes</source>
+        <translation>変更点</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="66"/>
+        <source>Setting</source>
+        <translation>項目</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="66"/>
+        <source>Installed</source>
+        <translation>インストール済み</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="66"/>
+        <source>New</source>
+        <translation>新規</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="76"/>
+        <source>Installing needs administrator rights; the system will ask.</source>
+        <translation>インストールには管理者権限が必要です。システムが確認を求めます。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="82"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="84"/>
+        <source>Install</source>
+        <translation>インストール</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="44"/>
+        <source>vaclient settings</source>
+        <translation>vaclient の設定</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="54"/>
+        <source>Servers to check (TCP):</source>
+        <translation>確認するサーバー (TCP):</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="56"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="73"/>
+        <source>Endpoints</source>
+        <translation>エンドポイント</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="57"/>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="57"/>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="57"/>
+        <source>Port</source>
+        <translation>ポート</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="63"/>
+        <source>&amp;Add</source>
+        <translation>追加(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="64"/>
+        <source>Add endpoint</source>
+        <translation>エンドポイントを追加</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="65"/>
+        <source>&amp;Remove</source>
+        <translation>削除(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="66"/>
+        <source>Remove endpoint</source>
+        <translation>エンドポイントを削除</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="80"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="82"/>
+        <source>Check interval</source>
+        <translation>確認間隔</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="83"/>
+        <source>Check endpoints every</source>
+        <translation>エンドポイントの確認間隔</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="86"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="92"/>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="87"/>
+        <source>System default</source>
+        <translation>システムの既定</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="94"/>
+        <source>Start vaclient when I log in</source>
+        <translation>ログイン時に vaclient を起動する</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="99"/>
+        <source>detect automatically</source>
+        <translation>自動検出</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="100"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="101"/>
+        <source>Tunnel interface</source>
+        <translation>トンネルインターフェイス</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="102"/>
+        <source>General</source>
+        <translation>全般</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="145"/>
+        <source>Row {row}: the port must be a number from 1 to 65535.</source>
+        <translation>{row} 行目: ポートは 1 から 65535 の数値にしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="32"/>
+        <source>Not configured</source>
+        <translation>未構成</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="33"/>
+        <source>Signed out (tunnel down)</source>
+        <translation>サインアウト (トンネル停止)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="34"/>
+        <source>Connecting…</source>
+        <translation>接続中…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="35"/>
+        <source>Connected</source>
+        <translation>接続済み</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="36"/>
+        <source>Connected, some endpoints fail</source>
+        <translation>接続済み (一部のエンドポイントで失敗)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="37"/>
+        <source>Problem found</source>
+        <translation>問題あり</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="76"/>
+        <source>Import a ClientConfig file to start.</source>
+        <translation>ClientConfig ファイルをインポートして開始してください。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="79"/>
+        <source>The Connectivity Client is not installed.</source>
+        <translation>Connectivity Client がインストールされていません。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="85"/>
+        <source>Failing: </source>
+        <translation>失敗: </translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="89"/>
+        <source>Waiting for the tunnel…</source>
+        <translation>トンネルを待っています…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="92"/>
+        <source>Routes not in the tunnel: </source>
+        <translation>トンネルを通らないルート: </translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/state.py" line="93"/>
+        <source>Choose Sign in to connect.</source>
+        <translation>「サインイン」を選んで接続してください。</translation>
+    </message>
+</context>
+</TS>
