@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -24,7 +25,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "resources" / "examples" / "ClientConfig-vai-0123456789abcdef0.json"
@@ -56,7 +58,7 @@ def x_display(number: int = 99) -> Iterator[None]:
         proc.wait(timeout=10)
 
 
-def sample_report():  # noqa: ANN201  # imports are deferred until Qt is configured
+def sample_report() -> Any:
     """A report with one prerequisite failure (with a fix) and one endpoint failure."""
     from vaclient.checks.model import CheckResult, EndpointVerdict, Report, Stage, Status
 
@@ -120,22 +122,25 @@ def sample_report():  # noqa: ANN201  # imports are deferred until Qt is configu
     )
 
 
-def sample_plan(folder: Path):  # noqa: ANN201  # imports are deferred until Qt is configured
-    """An install plan that replaces a file whose second route differs."""
+def sample_plan(folder: Path) -> Any:
+    """An install plan that replaces a file whose second route differs (for display only)."""
     from vaclient.config.install import plan_install
 
     folder.mkdir(parents=True, exist_ok=True)
     raw = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     raw["OpenVpnConfigurations"][0]["Routes"][-1]["Cidr"] = "2001:db8:2b00::/56"
     (folder / EXAMPLE.name).write_text(json.dumps(raw, indent=2), encoding="utf-8")
-    return plan_install(EXAMPLE, folder)
+    plan = plan_install(EXAMPLE, folder)
+    # Show the folder a Windows user would see instead of the temporary one.
+    shown = PureWindowsPath(r"C:\ProgramData\Connectivity Client") / EXAMPLE.name
+    return dataclasses.replace(plan, destination=shown)
 
 
 def take(out: Path) -> list[Path]:
     """Render every window and save it; returns the files written."""
     os.environ["QT_QPA_PLATFORM"] = "xcb"
-    from PySide6.QtCore import QPoint
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QPoint  # noqa: TID251  # this script drives the Qt UI
+    from PySide6.QtWidgets import QApplication  # noqa: TID251  # this script drives the Qt UI
 
     from vaclient.settings import Endpoint, Settings
     from vaclient.status import ClientState, ConfigState, QuickStatus, RouteState, TunnelState
@@ -178,7 +183,7 @@ def take(out: Path) -> list[Path]:
     controller.monitor._check_done(report)
     written: list[Path] = []
 
-    def save(widget, name: str) -> None:  # noqa: ANN001  # any QWidget
+    def save(widget: Any, name: str) -> None:
         widget.show()
         for _ in range(10):
             app.processEvents()
@@ -224,7 +229,7 @@ def main() -> int:
     os.environ.setdefault("VACLIENT_SETTINGS_DIR", tempfile.mkdtemp(prefix="vaclient-shots-"))
     with x_display():
         for path in take(args.out):
-            print(path)  # noqa: T201  # the script's output
+            print(path)  # the script's output
     return 0
 
 

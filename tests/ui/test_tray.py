@@ -215,3 +215,12 @@ def test_without_a_tray_a_window_has_the_same_actions(
     assert names[:3] == ["Sign in", "Run diagnostics", "Import configuration…"]
     windowed.window.buttons[0].click()
     assert recorder.names()[0] == "launch_client"
+
+    recorder.report = make_report(failing=False)
+    with qtbot.waitSignal(windowed.monitor.report_updated, timeout=5000):
+        windowed.monitor.check_now()
+    windowed.monitor.poll_now()
+    qtbot.waitUntil(lambda: windowed.view.state is TrayState.CONNECTED, timeout=5000)
+    names = [b.accessibleName() for b in windowed.window.buttons]
+    assert len(names) == 9 and names[0] == "Open Connectivity Client"
+    assert windowed.window.state_label.text() == "<b>Connected</b>"

@@ -166,3 +166,17 @@ def test_broken_settings_file_is_exit_2(tmp_path: Path, capsys, monkeypatch) -> 
     assert err.startswith(
         f"error: {settings / 'settings.json'}: the settings file is not valid JSON"
     )
+
+
+def test_html_report_is_written_next_to_the_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "report.html"
+    code, out, _ = run_cli("--html", str(page), capsys=capsys)
+
+    assert code == 1
+    assert out.startswith("FAIL  config-missing")
+    html = page.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "config-missing" in html
+    assert "<script" not in html.lower()

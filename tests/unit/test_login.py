@@ -12,9 +12,15 @@ from typing import Any
 import pytest
 
 from vaclient.checks.model import CheckResult, EndpointVerdict, Report, Stage, Status
-from vaclient.cli.login_cmd import Console, LoginDeps, login
+from vaclient.cli.login_cmd import Console, LoginDeps, login, offer_official_installer
 from vaclient.config.install import execute_install, plan_install
-from vaclient.errors import EXIT_FAILED, EXIT_OK, PlatformUnsupported, UsageError
+from vaclient.errors import (
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_OK,
+    PlatformUnsupported,
+    UsageError,
+)
 from vaclient.login import (
     SignatureCheck,
     SignatureVerifier,
@@ -398,3 +404,53 @@ def test_wait_reports_each_change_once(tmp_path: Path) -> None:
         "waiting for the tunnel (sign in in the browser window the client opens)",
         "connected through Ethernet 3",
     ]
+
+
+# --- offering the installer: download, verify, open only after a yes -------------
+
+
+def _offer(
+    http_server: str, tmp_path: Path, recorded: str, answers: list[str]
+) -> tuple[int, list[Path], list[str]]:
+    opened: list[Path] = []
+    console, lines = _console(answers)
+    dest = tmp_path / "dl"
+    dest.mkdir(exist_ok=True)
+    code = offer_official_installer(
+        console,
+        False,
+        url=f"{http_server}/windows-x86_64/1.0.6/ConnectivityClientInstaller.msi",
+        download=lambda url: download_installer(url, dest, allow_http=True),
+        verifier=SignatureVerifier(ReplayRunner((DATA / recorded).read_text()), "windows"),  # type: ignore[arg-type]
+        opener=opened.append,
+    )
+    return code, opened, lines
+
+
+def test_verified_installer_is_opened_after_two_yeses(http_server: str, tmp_path: Path) -> None:
+    code, opened, lines = _offer(http_server, tmp_path, "authenticode-valid.json", ["y", "y"])
+    assert opened == [tmp_path / "dl" / "ConnectivityClientInstaller.msi"]
+    assert any(line.startswith("Signature valid (CN=Amazon Web Services") for line in lines)
+    assert code == EXIT_FAILED  # the user reruns login once the installer finished
+
+
+@pytest.mark.parametrize(
+    "recorded", ["authenticode-unsigned.json", "authenticode-wrong-signer.json"]
+)
+def test_bad_signature_is_never_opened(http_server: str, tmp_path: Path, recorded: str) -> None:
+    code, opened, lines = _offer(http_server, tmp_path, recorded, ["y", "y"])
+    assert opened == []
+    assert code == EXIT_FAILED
+    assert any("signature is NOT valid" in line for line in lines)
+
+
+def test_declined_download_fetches_nothing(http_server: str, tmp_path: Path) -> None:
+    code, opened, _lines = _offer(http_server, tmp_path, "authenticode-valid.json", ["n"])
+    assert (code, opened) == (EXIT_CANCELLED, [])
+    assert not (tmp_path / "dl" / "ConnectivityClientInstaller.msi").exists()
+
+
+def test_declined_open_keeps_the_verified_file(http_server: str, tmp_path: Path) -> None:
+    code, opened, lines = _offer(http_server, tmp_path, "authenticode-valid.json", ["y", "n"])
+    assert (code, opened) == (EXIT_CANCELLED, [])
+    assert lines[-1].startswith("The verified installer is at ")

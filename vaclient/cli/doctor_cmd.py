@@ -81,6 +81,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="ignore the settings file (saved endpoints, tunnel interface)",
     )
     add_json(parser)
+    parser.add_argument(
+        "--html", metavar="FILE", help="also write the report as a self-contained HTML page"
+    )
     parser.set_defaults(func=run)
 
 
@@ -110,6 +113,10 @@ def run(args: argparse.Namespace) -> int:
         nameservers=tuple(args.nameserver),
     )
     report = run_doctor(options)
+    if args.html:
+        from vaclient.report.html import write_html
+
+        write_html(report, Path(args.html))
 
     if args.json:
         json_report.write(report, sys.stdout)

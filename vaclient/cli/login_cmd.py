@@ -136,24 +136,38 @@ def _default_execute_install(plan: Any) -> Any:
     return execute_install(plan)
 
 
-def offer_official_installer(console: Console, assume_yes: bool) -> int:
-    """Offer AWS's installer: download, verify the signature, open it after a yes."""
+def offer_official_installer(
+    console: Console,
+    assume_yes: bool,
+    *,
+    url: str | None = None,
+    download: Callable[[str], Path] | None = None,
+    verifier: Any | None = None,
+    opener: Callable[[Path], None] | None = None,
+) -> int:
+    """Offer AWS's installer: download, verify the signature, open it after a yes.
+
+    The keyword arguments replace the real address, download, signature tool
+    and file opener (tests use a loopback server and recorded tool output).
+    """
     from vaclient.login import (
         SignatureVerifier,
+        default_opener,
         download_installer,
         installer_url,
         open_installer,
     )
 
-    url = installer_url()
+    url = url or installer_url()
     console.write("The Connectivity Client is not installed.")
     console.write(f"AWS's official installer for this computer: {url}")
     if not console.confirm("Download it and check its signature?", assume_yes=assume_yes):
         console.write("Install the client from that address, then run 'vaclient login' again.")
         return EXIT_CANCELLED
 
-    path = download_installer(url)
-    check = SignatureVerifier().verify(path)
+    path = (download or download_installer)(url)
+    console.write(f"Downloaded {path.stat().st_size // 1024} KiB to {path}.")
+    check = (verifier or SignatureVerifier()).verify(path)
     if not check.valid:
         console.write(f"The installer's signature is NOT valid: {check.detail}. Not opened.")
         return EXIT_FAILED
@@ -161,7 +175,7 @@ def offer_official_installer(console: Console, assume_yes: bool) -> int:
     if not console.confirm(f"Open {path.name} to install the client?", assume_yes=assume_yes):
         console.write(f"The verified installer is at {path}.")
         return EXIT_CANCELLED
-    open_installer(path, check)
+    open_installer(path, check, opener or default_opener)
     console.write("Finish the installation, then run 'vaclient login' again.")
     return EXIT_FAILED
 

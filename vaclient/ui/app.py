@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
     def set_actions(self, actions: list[QAction]) -> None:
         """One button per menu action (separators and disabled state lines skipped)."""
         for button in self.buttons:
+            self.buttons_layout.removeWidget(button)
+            button.hide()
             button.deleteLater()
         self.buttons = []
         for action in actions:
@@ -249,7 +251,7 @@ class TrayController(QObject):
             self.actions[key] = action
             return action
 
-        state = QAction(state_words(view.state), self.menu)
+        state = QAction(state_icon(view.state, False), state_words(view.state), self.menu)
         state.setEnabled(False)
         self.menu.addAction(state)
         self.actions["state"] = state

@@ -114,9 +114,9 @@ class CheckRow(QFrame):
 
         self.hint_label: QLabel | None = None
         if check.hint and check.status in (Status.FAIL, Status.WARN):
-            self.hint_label = QLabel(tr("Next step: ") + check.hint)
+            self.hint_label = QLabel(f"<i>{_escape(tr('Next step: '))}</i>{_escape(check.hint)}")
             self.hint_label.setWordWrap(True)
-            self.hint_label.setStyleSheet("color: palette(dark);")
+            self.hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(self.hint_label, 2, 1)
 
         self.fix_button: QPushButton | None = None
@@ -197,6 +197,8 @@ class DiagnosticsWindow(QWidget):
         """Replace the shown checks with ``report``'s."""
         self.report = report
         for row in self.rows:
+            self.list_layout.removeWidget(row)
+            row.hide()
             row.deleteLater()
         self.rows = []
 

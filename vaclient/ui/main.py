@@ -23,7 +23,6 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import psutil
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
@@ -43,11 +42,6 @@ logger = logging.getLogger(__name__)
 EXIT_AFTER_SHOW_ENV = "VACLIENT_TRAY_EXIT_AFTER_SHOW"
 
 
-def _seconds_since_process_start() -> float:
-    """Wall time since this process was created (psutil's create_time)."""
-    return time.time() - psutil.Process().create_time()
-
-
 def run_tray(
     files: Sequence[str] = (),
     *,
@@ -65,13 +59,16 @@ def run_tray(
         services: the OS boundary (tests pass fakes).
         instance_name: the single-instance server name (tests pass a unique one).
     """
+    started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("vaclient")
     app.setWindowIcon(app_icon())
 
+    # A running instance has another working folder: hand over absolute paths.
+    files = [str(Path(f).resolve()) for f in files]
     instance = SingleInstance(instance_name)
-    if instance.send(list(files)):
+    if instance.send(files):
         print("vaclient is already running; handed over to it.", flush=True)
         return EXIT_OK
     instance.listen()
@@ -95,10 +92,11 @@ def run_tray(
     app.installEventFilter(controller)
     instance.message_received.connect(controller.handle_arguments)
     controller.show()
-    logger.info("tray shown after %.3f s", _seconds_since_process_start())
+    shown_after = time.perf_counter() - started
+    logger.info("tray shown after %.3f s (from creating the QApplication)", shown_after)
 
     if os.environ.get(EXIT_AFTER_SHOW_ENV) == "1":
-        print(f"vaclient-tray-shown {_seconds_since_process_start():.3f}", flush=True)
+        print(f"vaclient-tray-shown {shown_after:.3f}", flush=True)
         QTimer.singleShot(0, app.quit)
     else:
         QTimer.singleShot(0, controller.start_monitor)
