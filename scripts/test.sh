@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 
 export QT_QPA_PLATFORM=offscreen
-.venv/bin/ruff check vaclient tests bench
-.venv/bin/ruff format --check vaclient tests bench
+.venv/bin/ruff check vaclient tests bench scripts installers
+.venv/bin/ruff format --check vaclient tests bench scripts installers
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlparse
 
 from vaclient.errors import PlatformUnsupported, UsageError
@@ -320,13 +320,6 @@ class SignatureVerifier:
         return verdict
 
 
-class FileOpener(Protocol):
-    """Opens a file with the OS's default handler (the installer app)."""
-
-    def __call__(self, path: Path) -> None:
-        """Open ``path``."""
-
-
 def default_opener(path: Path) -> None:
     """Open ``path`` like a double-click: Windows Installer or macOS Installer."""
     if sys.platform == "win32":
@@ -338,7 +331,9 @@ def default_opener(path: Path) -> None:
         raise PlatformUnsupported("Installers are only opened on Windows and macOS.")
 
 
-def open_installer(path: Path, check: SignatureCheck, opener: FileOpener = default_opener) -> None:
+def open_installer(
+    path: Path, check: SignatureCheck, opener: Callable[[Path], None] = default_opener
+) -> None:
     """Open a verified installer for the user; refuse anything not verified.
 
     Raises:

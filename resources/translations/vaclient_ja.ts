@@ -14,116 +14,116 @@
         <translation>ClientConfig ファイルをここにドロップするとインポートします。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="258"/>
+        <location filename="../../vaclient/ui/app.py" line="260"/>
         <source>Open Connectivity Client</source>
         <translation>Connectivity Client を開く</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="260"/>
+        <location filename="../../vaclient/ui/app.py" line="262"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="261"/>
+        <location filename="../../vaclient/ui/app.py" line="263"/>
         <source>Run diagnostics</source>
         <translation>診断を実行</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="262"/>
+        <location filename="../../vaclient/ui/app.py" line="264"/>
         <source>Import configuration…</source>
         <translation>構成をインポート…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="263"/>
+        <location filename="../../vaclient/ui/app.py" line="265"/>
         <source>Endpoints…</source>
         <translation>エンドポイント…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="264"/>
+        <location filename="../../vaclient/ui/app.py" line="266"/>
         <source>Copy diagnostic summary</source>
         <translation>診断の概要をコピー</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="265"/>
+        <location filename="../../vaclient/ui/app.py" line="267"/>
         <source>Open log folder</source>
         <translation>ログフォルダーを開く</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="267"/>
+        <location filename="../../vaclient/ui/app.py" line="269"/>
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="268"/>
-        <location filename="../../vaclient/ui/app.py" line="471"/>
+        <location filename="../../vaclient/ui/app.py" line="270"/>
+        <location filename="../../vaclient/ui/app.py" line="473"/>
         <source>About vaclient</source>
         <translation>vaclient について</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="270"/>
+        <location filename="../../vaclient/ui/app.py" line="272"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="307"/>
-        <location filename="../../vaclient/ui/app.py" line="316"/>
+        <location filename="../../vaclient/ui/app.py" line="309"/>
+        <location filename="../../vaclient/ui/app.py" line="318"/>
         <source>Cannot start the Connectivity Client</source>
         <translation>Connectivity Client を起動できません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="341"/>
+        <location filename="../../vaclient/ui/app.py" line="343"/>
         <source>The diagnosis could not run: </source>
         <translation>診断を実行できませんでした: </translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="364"/>
+        <location filename="../../vaclient/ui/app.py" line="366"/>
         <source>IPv6 settings</source>
         <translation>IPv6 の設定</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="364"/>
+        <location filename="../../vaclient/ui/app.py" line="366"/>
         <source>Open your network settings and enable IPv6.</source>
         <translation>ネットワーク設定を開き、IPv6 を有効にしてください。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="375"/>
+        <location filename="../../vaclient/ui/app.py" line="377"/>
         <location filename="../../vaclient/ui/import_dialog.py" line="39"/>
         <source>Import configuration</source>
         <translation>構成のインポート</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="377"/>
+        <location filename="../../vaclient/ui/app.py" line="379"/>
         <source>ClientConfig files (ClientConfig-*.json *.json)</source>
         <translation>ClientConfig ファイル (ClientConfig-*.json *.json)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="391"/>
-        <location filename="../../vaclient/ui/app.py" line="399"/>
+        <location filename="../../vaclient/ui/app.py" line="393"/>
+        <location filename="../../vaclient/ui/app.py" line="401"/>
         <source>Cannot import {name}</source>
         <translation>{name} をインポートできません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="402"/>
+        <location filename="../../vaclient/ui/app.py" line="404"/>
         <source>Configuration installed</source>
         <translation>構成をインストールしました</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="403"/>
+        <location filename="../../vaclient/ui/app.py" line="405"/>
         <source>Installed as {path}. Start the Connectivity Client again to use it.</source>
         <translation>{path} としてインストールしました。使用するには Connectivity Client を起動し直してください。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="429"/>
+        <location filename="../../vaclient/ui/app.py" line="431"/>
         <source>Cannot save the settings</source>
         <translation>設定を保存できません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="437"/>
+        <location filename="../../vaclient/ui/app.py" line="439"/>
         <source>Cannot change start at login</source>
         <translation>ログイン時の起動を変更できません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="473"/>
+        <location filename="../../vaclient/ui/app.py" line="475"/>
         <source>vaclient {version}
 A companion for the AWS Verified Access Connectivity Client: configuration install, diagnostics and status.</source>
         <translation>vaclient {version}
@@ -182,71 +182,72 @@ AWS Verified Access Connectivity Client の補助ツール: 構成のインス�
     </message>
     <message>
         <location filename="../../vaclient/ui/diagnostics.py" line="117"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="216"/>
         <source>Next step: </source>
         <translation>次の手順: </translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="149"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="150"/>
         <source>vaclient diagnostics</source>
         <translation>vaclient 診断</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="155"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="156"/>
         <source>No diagnosis yet.</source>
         <translation>まだ診断していません。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="157"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="158"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="169"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="170"/>
         <source>&amp;Run again</source>
         <translation>再実行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="170"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="171"/>
         <source>&amp;Copy summary</source>
         <translation>概要をコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="171"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="172"/>
         <source>&amp;Save report…</source>
         <translation>レポートを保存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="172"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="173"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="193"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="194"/>
         <source>Checking…</source>
         <translation>確認中…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="205"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="208"/>
         <source>Everything checked is fine.</source>
         <translation>確認した項目はすべて正常です。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="206"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="209"/>
         <source>Working, with warnings.</source>
         <translation>動作していますが、警告があります。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="207"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="210"/>
         <source>A problem was found.</source>
         <translation>問題が見つかりました。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="242"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="246"/>
         <source>Save report</source>
         <translation>レポートを保存</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="242"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="246"/>
         <source>JSON files (*.json)</source>
         <translation>JSON ファイル (*.json)</translation>
     </message>

@@ -45,6 +45,17 @@ def test_every_check_is_shown_with_message_hint_and_fix(qtbot: Any) -> None:
     assert "WebView2 Runtime is not installed" in window.summary_label.text()
 
 
+def test_saved_report_is_read_only(qtbot: Any) -> None:
+    window = DiagnosticsWindow()
+    qtbot.addWidget(window)
+    window.show_report(make_report(failing=True), fixable=False)
+
+    assert [r.fix_button for r in window.rows] == [None, None, None]
+    assert window.rows[1].hint_label is not None  # the hint is still shown
+    assert not window.rerun_button.isEnabled()
+    assert window.copy_button.isEnabled()
+
+
 def test_fix_button_emits_its_action(qtbot: Any) -> None:
     window = _window(qtbot, make_report(failing=True))
     button = window.rows[1].fix_button

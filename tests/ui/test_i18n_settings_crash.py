@@ -59,6 +59,18 @@ def test_committed_qm_matches_its_source(tmp_path: Path) -> None:
     assert built.read_bytes() == (TRANSLATIONS / "vaclient_ja.qm").read_bytes()
 
 
+def test_every_source_string_is_translated() -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(TRANSLATIONS / "vaclient_ja.ts").getroot()
+    messages = list(root.iter("message"))
+    assert len(messages) > 50
+    for message in messages:
+        translation = message.find("translation")
+        assert translation is not None and translation.text, message.findtext("source")
+        assert translation.get("type") is None, message.findtext("source")
+
+
 def test_settings_dialog_saves_and_applies(
     qtbot: Any, controller: TrayController, recorder: Recorder
 ) -> None:

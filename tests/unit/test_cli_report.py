@@ -93,16 +93,22 @@ def test_html_from_saved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_view_uses_the_diagnostics_window(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shown: list[Report] = []
-    pytest.importorskip("PySide6", reason="the diagnostics window needs PySide6")
+    shown: list[tuple[Report, str]] = []
     import vaclient.ui.diagnostics as diagnostics
 
-    monkeypatch.setattr(diagnostics, "show_report_window", shown.append, raising=False)
+    def fake_window(report: Report, title: str = "") -> int:
+        shown.append((report, title))
+        return 0
 
-    code = main(["--no-log-file", "report", "view", str(_saved(tmp_path))])
+    monkeypatch.setattr(diagnostics, "show_report_window", fake_window)
+    saved = _saved(tmp_path)
+
+    code = main(["--no-log-file", "report", "view", str(saved)])
 
     assert code == 0
-    assert [r.primary.code for r in shown if r.primary] == ["tunnel-down"]
+    assert [(r.primary.code if r.primary else None, t) for r, t in shown] == [
+        ("tunnel-down", saved.name)
+    ]
 
 
 def test_view_without_the_window_gives_a_hint(

@@ -32,7 +32,7 @@ from vaclient.login import (
     wait_for_tunnel,
 )
 from vaclient.net.model import Interface, Route
-from vaclient.platforms.base import ClientInstallation, CommandResult, Platform
+from vaclient.platforms.base import ClientInstallation, CommandResult, CommandRunner, Platform
 from vaclient.platforms.linux import LinuxPlatform
 from vaclient.status import collect_status
 
@@ -170,10 +170,11 @@ def test_parse_garbage_is_never_valid() -> None:
     assert not parse_pkgutil("").valid
 
 
-class ReplayRunner:
+class ReplayRunner(CommandRunner):
     """Replays one recorded output and records the argv it was asked to run."""
 
     def __init__(self, stdout: str) -> None:
+        super().__init__()
         self.stdout = stdout
         self.argv: list[str] = []
 
@@ -185,7 +186,7 @@ class ReplayRunner:
 def test_verifier_runs_pkgutil_on_macos(tmp_path: Path) -> None:
     runner = ReplayRunner((DATA / "pkgutil-valid.txt").read_text())
     target = tmp_path / "ConnectivityClientInstaller.pkg"
-    check = SignatureVerifier(runner, "macos").verify(target)  # type: ignore[arg-type]
+    check = SignatureVerifier(runner, "macos").verify(target)
     assert check.valid
     assert runner.argv == ["pkgutil", "--check-signature", str(target)]
 
@@ -193,7 +194,7 @@ def test_verifier_runs_pkgutil_on_macos(tmp_path: Path) -> None:
 def test_verifier_runs_powershell_on_windows(tmp_path: Path) -> None:
     runner = ReplayRunner((DATA / "authenticode-wrong-signer.json").read_text())
     target = tmp_path / "ConnectivityClientInstaller.msi"
-    check = SignatureVerifier(runner, "windows").verify(target)  # type: ignore[arg-type]
+    check = SignatureVerifier(runner, "windows").verify(target)
     assert not check.valid
     assert runner.argv[0] == "powershell.exe" and runner.argv[-1] == str(target)
     assert "Get-AuthenticodeSignature" in runner.argv[-2]
@@ -421,7 +422,7 @@ def _offer(
         False,
         url=f"{http_server}/windows-x86_64/1.0.6/ConnectivityClientInstaller.msi",
         download=lambda url: download_installer(url, dest, allow_http=True),
-        verifier=SignatureVerifier(ReplayRunner((DATA / recorded).read_text()), "windows"),  # type: ignore[arg-type]
+        verifier=SignatureVerifier(ReplayRunner((DATA / recorded).read_text()), "windows"),
         opener=opened.append,
     )
     return code, opened, lines

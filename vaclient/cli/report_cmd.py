@@ -102,7 +102,7 @@ def _view(args: argparse.Namespace) -> int:
             f"Use 'vaclient report html {args.file}' and open the page in a browser.",
         )
     logger.info("opening %s in the diagnostics window", args.file)
-    return int(show(report) or 0)
+    return int(show(report, Path(args.file).name) or 0)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

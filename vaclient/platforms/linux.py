@@ -3,7 +3,9 @@
 Linux has no Connectivity Client; vaclient runs its network diagnostics here
 (helpdesk machines, the namespace lab, CI). Interface state comes from
 ``/sys/class/net``, IPv6 switches from ``/proc/sys/net/ipv6``, resolvers from
-``/etc/resolv.conf`` and routes from ``ip -j -6 route``. Every file is read
+``/etc/resolv.conf``, the route table from ``ip -j -6 route`` and the
+kernel's choice for one address from rtnetlink (:mod:`vaclient.platforms.netlink`,
+with ``ip -j -6 route get`` as the fallback). Every file is read
 below an injectable ``root`` (like psutil's ``PROCFS_PATH``) so that tests
 feed a recorded tree; the commands go through the injectable runner.
 
@@ -26,7 +28,7 @@ import psutil
 from vaclient.errors import UsageError, VaclientError
 from vaclient.net.lookup import longest_prefix_match, strip_scope
 from vaclient.net.model import Interface, Route
-from vaclient.net.routes.linux import parse_ip_json
+from vaclient.platforms import netlink
 from vaclient.platforms.base import (
     ClientInstallation,
     CommandResult,
@@ -80,6 +82,9 @@ class LinuxPlatform(Platform):
         runner: runs ``ip``; tests pass a replaying runner.
         root: the file-system root to read ``sys``, ``proc`` and ``etc`` below.
         addresses: interface name to addresses; psutil by default.
+        use_netlink: ask the kernel over rtnetlink in :meth:`route_for`;
+            default: only when no ``runner`` is given (a replaying runner
+            means recorded ``ip`` output is to be used).
     """
 
     name = "linux"
@@ -90,10 +95,12 @@ class LinuxPlatform(Platform):
         *,
         root: str | Path = "/",
         addresses: AddressSource | None = None,
+        use_netlink: bool | None = None,
     ) -> None:
         super().__init__(runner)
         self.root = Path(root)
         self._addresses = addresses or psutil_addresses
+        self._use_netlink = runner is None if use_netlink is None else use_netlink
 
     # -- prerequisites -------------------------------------------------
     def ipv6_status(self) -> Probe:
@@ -195,6 +202,8 @@ class LinuxPlatform(Platform):
         Raises:
             VaclientError: ``ip`` is missing or failed.
         """
+        from vaclient.net.routes.linux import parse_ip_json  # only this path needs it
+
         result = self._ip("-j", "-6", "route", "show")
         if result.returncode != 0:
             raise VaclientError(
@@ -210,15 +219,18 @@ class LinuxPlatform(Platform):
         return routes
 
     def route_for(self, address: str) -> Route | None:
-        """The kernel's own choice (``ip -j -6 route get``); None when unreachable.
+        """The kernel's own choice for ``address``; None when unreachable.
 
-        ``ip route get`` names the host, not the table entry; the matching
-        entry of :meth:`routes` (same interface and gateway) supplies the
-        real prefix, so reports show ``2001:db8::/32`` rather than ``/128``.
+        Asked over rtnetlink (no process started): the plain lookup gives the
+        interface, gateway and metric, the FIB match the table entry's
+        prefix, so reports show ``2001:db8::/32`` rather than ``/128``. When
+        netlink fails, ``ip -j -6 route get`` is asked instead; when only the
+        FIB match fails, the matching entry of :meth:`routes` (same
+        interface and gateway) supplies the prefix.
 
         Raises:
             UsageError: ``address`` is not an IPv6 address.
-            VaclientError: ``ip`` is missing.
+            VaclientError: netlink failed and ``ip`` is missing.
         """
         try:
             target = ipaddress.IPv6Address(strip_scope(address))
@@ -228,15 +240,38 @@ class LinuxPlatform(Platform):
                 "Pass an address such as 2001:db8::10.",
             ) from err
 
+        kernel: Route | None = None
+        if self._use_netlink:
+            try:
+                found = netlink.lookup(target)
+            except netlink.NetlinkError as err:
+                logger.info("netlink route query for %s failed (%s); asking ip", target, err)
+            else:
+                if found.chosen is None:
+                    logger.info("no route to %s (netlink)", target)
+                    return None
+                if found.matched is not None:
+                    return found.route()
+                kernel = found.route(prefix=f"{target}/128")
+        if kernel is None:
+            kernel = self._ip_route_get(target)
+            if kernel is None:
+                return None
+        return self._with_table_prefix(kernel, target)
+
+    def _ip_route_get(self, target: ipaddress.IPv6Address) -> Route | None:
+        """The kernel's choice from ``ip -j -6 route get`` (host route); None if none."""
+        from vaclient.net.routes.linux import parse_ip_json  # only this path needs it
+
         result = self._ip("-j", "-6", "route", "get", str(target))
         if result.returncode != 0:
             logger.info("no route to %s: %s", target, result.stderr.strip())
             return None
         chosen = parse_ip_json(result.stdout)
-        if not chosen:
-            return None
-        kernel = chosen[0]
+        return chosen[0] if chosen else None
 
+    def _with_table_prefix(self, kernel: Route, target: ipaddress.IPv6Address) -> Route:
+        """``kernel`` with the prefix of the table entry it came from, when one matches."""
         try:
             table = [
                 r

@@ -395,6 +395,8 @@ class TrayController(QObject):
         if not self.confirm_install(plan):
             logger.info("import of %s cancelled", path)
             return False
+        # TODO(tray): run the install on a worker thread; today the GUI waits here while
+        # the OS asks for administrator rights (the prompt is modal anyway).
         try:
             result = self.services.execute_install(plan)
         except VaclientError as err:

@@ -114,7 +114,8 @@ class CheckRow(QFrame):
 
         self.hint_label: QLabel | None = None
         if check.hint and check.status in (Status.FAIL, Status.WARN):
-            self.hint_label = QLabel(f"<i>{_escape(tr('Next step: '))}</i>{_escape(check.hint)}")
+            next_step = tr("Next step: ")
+            self.hint_label = QLabel(f"<i>{_escape(next_step)}</i>{_escape(check.hint)}")
             self.hint_label.setWordWrap(True)
             self.hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(self.hint_label, 2, 1)
@@ -193,8 +194,12 @@ class DiagnosticsWindow(QWidget):
         self.summary_label.setText(tr("Checking…"))
         self.rerun_button.setEnabled(False)
 
-    def show_report(self, report: Report) -> None:
-        """Replace the shown checks with ``report``'s."""
+    def show_report(self, report: Report, *, fixable: bool = True) -> None:
+        """Replace the shown checks with ``report``'s.
+
+        ``fixable`` False (a report saved on another computer) leaves out the
+        fix buttons and "Run again", which would act on this computer.
+        """
         self.report = report
         for row in self.rows:
             self.list_layout.removeWidget(row)
@@ -212,14 +217,17 @@ class DiagnosticsWindow(QWidget):
         if primary is not None:
             text += f"<br>{_escape(primary.message)}"
             if primary.hint:
-                text += f"<br><i>{_escape(tr('Next step: ') + primary.hint)}</i>"
+                next_step = tr("Next step: ")
+                text += f"<br><i>{_escape(next_step + primary.hint)}</i>"
         self.summary_label.setText(text)
 
         for index, check in enumerate(report.checks):
-            row = CheckRow(check, self.fix_requested.emit, self.list_widget)
+            on_fix = self.fix_requested.emit if fixable else None
+            row = CheckRow(check, on_fix, self.list_widget)
             self.list_layout.insertWidget(index, row)
             self.rows.append(row)
-        self.rerun_button.setEnabled(True)
+        self.rerun_button.setEnabled(fixable)
+        self.rerun_button.setVisible(fixable)
         self.copy_button.setEnabled(True)
         self.save_button.setEnabled(True)
 
@@ -250,3 +258,27 @@ class DiagnosticsWindow(QWidget):
 def _escape(text: str) -> str:
     """Escape text for a rich-text label."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def show_report_window(report: Report, title: str = "") -> int:
+    """Open a saved report read-only in its own window and run Qt until it closes.
+
+    Used by ``vaclient report view``: a helpdesk person looks at a user's
+    report, so nothing in the window acts on this computer.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from vaclient.settings import load_settings
+    from vaclient.ui.i18n import choose_language, install_translator, remove_translator
+
+    app = QApplication.instance() or QApplication([])
+    translator = install_translator(choose_language(load_settings().language))
+    window = DiagnosticsWindow()
+    if title:
+        window.setWindowTitle(f"{window.windowTitle()} — {title}")
+    window.show_report(report, fixable=False)
+    window.show()
+    try:
+        return int(app.exec())
+    finally:
+        remove_translator(translator)
