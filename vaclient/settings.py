@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from vaclient.errors import UsageError
+from vaclient.fileio import write_atomic
 from vaclient.paths import settings_dir
 
 logger = logging.getLogger(__name__)
@@ -168,15 +167,6 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         current = load_settings(path) if path.exists() else Settings()
         settings = replace(settings, **{name: getattr(current, name) for name in settings.managed})
     payload = json.dumps(settings.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, payload, prefix=".settings-")
     logger.info("settings saved to %s", path)
     return path

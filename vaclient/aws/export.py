@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from vaclient.aws.session import aws_errors
 from vaclient.errors import UsageError
+from vaclient.fileio import write_atomic
 from vaclient.logsetup import register_secret
 
 logger = logging.getLogger(__name__)
@@ -110,14 +109,7 @@ def write_client_config(doc: dict[str, Any], out: Path | None = None) -> Path:
         )
     payload = json.dumps(doc, indent=4, ensure_ascii=False) + "\n"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".ClientConfig-", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            Path(tmp).replace(target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(target, payload, prefix=".ClientConfig-")
     except OSError as err:
         raise UsageError(
             f"{target}: cannot write the configuration ({err.strerror or err})",

@@ -28,7 +28,6 @@ import logging
 import os
 import socket
 import subprocess
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from typing import Any
 from vaclient import __version__
 from vaclient.checks.model import Report
 from vaclient.errors import UsageError, VaclientError
+from vaclient.fileio import atomic_writer
 from vaclient.paths import client_config_dir, current_os, log_dir
 from vaclient.platforms.base import CommandRunner, Platform
 from vaclient.report.anonymize import Anonymizer
@@ -560,15 +560,8 @@ def write_bundle(plan: BundlePlan, out_path: str | os.PathLike[str]) -> Path:
     """
     target = Path(out_path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".bundle-", suffix=".zip", dir=target.parent)
-    except OSError as err:
-        raise UsageError(
-            f"{target}: cannot write the bundle ({err.strerror or err})",
-            "Choose a file in a folder you can write to with --out.",
-        ) from err
-    try:
         with (
-            os.fdopen(fd, "wb") as handle,
+            atomic_writer(target, prefix=".bundle-") as handle,
             zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         ):
             for name, data in plan.contents.items():
@@ -576,10 +569,11 @@ def write_bundle(plan: BundlePlan, out_path: str | os.PathLike[str]) -> Path:
             archive.writestr(
                 MANIFEST_NAME, json.dumps(manifest(plan), indent=2, ensure_ascii=False) + "\n"
             )
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as err:
+        raise UsageError(
+            f"{target}: cannot write the bundle ({err.strerror or err})",
+            "Choose a file in a folder you can write to with --out.",
+        ) from err
     logger.info("bundle written to %s", target)
     return target
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from html import escape
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from vaclient.checks.codes import CATALOGUE
 from vaclient.checks.model import CheckResult, Report, Stage, Status
 from vaclient.errors import UsageError
+from vaclient.fileio import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -227,14 +227,7 @@ def write_html(report: Report, path: str | os.PathLike[str]) -> Path:
     target = Path(path)
     page = render_html(report)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(page)
-            Path(tmp).replace(target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(target, page, prefix=".report-")
     except OSError as err:
         raise UsageError(
             f"{target}: cannot write the HTML report ({err.strerror or err})",
