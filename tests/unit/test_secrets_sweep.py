@@ -14,6 +14,7 @@ import base64
 import json
 import os
 import secrets
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,8 @@ from vaclient.logsetup import LOG_FILE_NAME
 
 #: Argv templates, run in this order against one folder. Placeholders:
 #: {good} {good2} a valid file; {bad_*} invalid files that hold secrets;
-#: {dir} the client's folder; {id} the instance ID.
+#: {dir} the client's folder; {id} the instance ID; {out} a folder for
+#: written files (reports, bundles), which are searched too.
 COMMANDS: tuple[tuple[str, ...], ...] = (
     ("config", "check", "{good}"),
     ("config", "check", "--json", "{good}"),
@@ -47,6 +49,15 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("config", "install", "{bad_secret_type}", "--config-dir", "{dir}", "--yes"),
     ("config", "install", "{bad_route}", "--config-dir", "{dir}", "--yes"),
     ("config", "list", "--config-dir", "{dir}", "--json"),
+    # The same configurations through the diagnosis and helpdesk commands.
+    ("doctor", "--config-dir", "{dir}", "--no-settings", "--timeout", "0.5"),
+    ("doctor", "--config-dir", "{dir}", "--no-settings", "--json", "--html", "{out}/r.html"),
+    ("doctor", "--config", "{good}", "--config", "{bad_config}", "--no-settings", "--json"),
+    ("status", "--config-dir", "{dir}"),
+    ("status", "--config-dir", "{dir}", "--json"),
+    ("report", "show", "{out}/r.json"),
+    ("bundle", "--config-dir", "{dir}", "--no-doctor", "--out", "{out}/b.zip"),
+    ("bundle", "--config-dir", "{dir}", "--no-doctor", "--list"),
 )
 
 
@@ -134,6 +145,9 @@ def files(tmp_path: Path) -> Iterator[tuple[dict[str, str], list[str]]]:
         paths[name] = str(path)
     paths["dir"] = str(tmp_path / "client")
     paths["id"] = INSTANCE
+    out = tmp_path / "out"
+    out.mkdir()
+    paths["out"] = str(out)
     yield paths, [*good.secrets, *good2.secrets, *holder.secrets, junk]
 
 
@@ -153,11 +167,48 @@ def _sweep(
         for secret in known:
             assert secret not in out, f"{argv}: a secret reached stdout"
             assert secret not in err, f"{argv}: a secret reached stderr"
+        if template[0] == "doctor" and "--json" in template:
+            Path(paths["out"], "r.json").write_text(out, encoding="utf-8")
     log = _log_text()
     assert log, "the log file was not written"
     for secret in known:
         assert secret not in log, "a secret reached the log file"
+    written = _written_texts(Path(paths["out"]))
+    assert set(written) >= {"r.html", "r.json", "b.zip:manifest.json"}
+    for name, text in written.items():
+        for secret in known:
+            assert secret not in text, f"a secret reached {name}"
     return codes
+
+
+def _written_texts(folder: Path) -> dict[str, str]:
+    """Every file the commands wrote, zip members included, as text."""
+    texts = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    data = archive.read(member)
+                    texts[f"{path.name}:{member}"] = data.decode("utf-8", "replace")
+        else:
+            texts[path.name] = path.read_text(encoding="utf-8", errors="replace")
+    return texts
+
+
+#: Exit codes of the config commands (fixed), then of the diagnosis commands,
+#: whose result depends on this machine's tunnel (0 or 1 both prove they ran).
+CONFIG_CODES = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 0]
+DIAGNOSIS_CODES = [{0, 1}, {0, 1}, {1}, {0, 1}, {0, 1}, {0}, {0}, {0}]
+
+
+def _assert_codes(codes: list[int]) -> None:
+    assert codes[: len(CONFIG_CODES)] == CONFIG_CODES
+    rest = codes[len(CONFIG_CODES) :]
+    assert len(rest) == len(DIAGNOSIS_CODES)
+    for code, allowed, template in zip(
+        rest, DIAGNOSIS_CODES, COMMANDS[len(CONFIG_CODES) :], strict=True
+    ):
+        assert code in allowed, (template, code)
 
 
 def test_no_secret_in_output_or_log(
@@ -166,7 +217,7 @@ def test_no_secret_in_output_or_log(
     paths, known = files
     codes = _sweep(capsys, paths, known)
     # The sweep exercised success and error paths alike.
-    assert codes == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 0]
+    _assert_codes(codes)
 
 
 def test_no_secret_through_the_elevated_helper(
@@ -182,4 +233,4 @@ def test_no_secret_through_the_elevated_helper(
     monkeypatch.setattr(install_module, "default_elevator", DirectElevator)
     paths, known = files
     codes = _sweep(capsys, paths, known)
-    assert codes == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 0]
+    _assert_codes(codes)
