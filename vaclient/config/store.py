@@ -26,6 +26,9 @@ import logging
 import os
 import re
 import stat
+import subprocess
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -141,8 +144,61 @@ def _denied(path: Path, err: OSError) -> PermissionDenied:
     )
 
 
-def _make_folder(path: Path) -> None:
-    """Create ``path`` and missing parents with mode 0755 whatever the umask."""
+#: ``icacls`` arguments that give a new folder a protected access list: no
+#: inherited entries (a folder under ProgramData would otherwise inherit the
+#: right of every user to create files), SYSTEM and Administrators full
+#: control, Users read and execute; owner Administrators. Numeric SIDs (with
+#: ``*``) work whatever the system's language.
+WINDOWS_PROTECT_ARGS = (
+    (
+        "/inheritance:r",
+        "/grant:r",
+        "*S-1-5-18:(OI)(CI)F",
+        "*S-1-5-32-544:(OI)(CI)F",
+        "*S-1-5-32-545:(OI)(CI)RX",
+    ),
+    ("/setowner", "*S-1-5-32-544"),
+)
+
+
+def protect_windows_folder(path: Path, run: Callable[[list[str]], int] | None = None) -> None:
+    """Give a folder vaclient created on Windows its administrators-only access list.
+
+    Args:
+        path: the folder, just created by the elevated step.
+        run: runs an argv and returns its exit code (tests pass a recorder).
+
+    Raises:
+        InstallError: ``icacls`` failed; the folder is left for the safety
+            check to refuse rather than used with an inherited access list.
+    """
+    runner = run or _run_quietly
+    for args in WINDOWS_PROTECT_ARGS:
+        argv = ["icacls", str(path), *args]
+        code = runner(argv)
+        if code != 0:
+            raise InstallError(
+                f"could not protect the new folder {path} (icacls exited with {code})",
+                "Run the install again as an administrator, or ask IT to set the folder's "
+                "permissions to Administrators and SYSTEM only.",
+            )
+    logger.info("protected %s: Administrators and SYSTEM only", path)
+
+
+def _run_quietly(argv: list[str]) -> int:
+    """Run a Windows tool without a console window; its exit code."""
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    return subprocess.run(argv, capture_output=True, check=False, creationflags=flags).returncode
+
+
+def _make_folder(path: Path, *, windows: bool | None = None) -> None:
+    """Create ``path`` and missing parents with mode 0755 whatever the umask.
+
+    On Windows each folder created is given a protected access list
+    (:func:`protect_windows_folder`), since ProgramData lets any user create
+    folders that would otherwise stay writable by them.
+    """
+    windows = sys.platform == "win32" if windows is None else windows
     missing = []
     probe = path
     while not os.path.lexists(probe):
@@ -155,6 +211,8 @@ def _make_folder(path: Path) -> None:
             continue
         folder.chmod(FOLDER_MODE)
         logger.info("created folder %s", folder)
+        if windows:
+            protect_windows_folder(folder)
 
 
 def open_folder(
