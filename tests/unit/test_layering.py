@@ -24,3 +24,16 @@ def test_cli_import_loads_no_boto3() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False False"
+
+
+def test_cli_import_loads_no_network_libraries() -> None:
+    # `vaclient --version` and the doctor's start-up stay lean: HTTP, keyring
+    # and dnspython are imported by the commands that use them, when they run.
+    code = (
+        "import sys, vaclient.cli;"
+        "print(sorted(m for m in ('requests', 'keyring', 'dns') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

@@ -139,8 +139,8 @@ def tunnel_steps(
     """
 
     def check(ctx: StepContext) -> Outcome:
+        interfaces = platform.interfaces()  # before waiting for the config checks
         cidrs = config_routes(ctx)
-        interfaces = platform.interfaces()
         routes = platform.routes() if cidrs else []
         choice = choose_tunnel(interfaces, routes, cidrs, platform.is_tunnel_interface, override)
         logger.info("tunnel interface: %s", choice.reason)
