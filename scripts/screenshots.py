@@ -9,7 +9,7 @@ end). The windows are filled from sample data (a report with a failure, an
 install plan that changes a route), never from this machine's state, and
 rendered with ``QWidget.grab()`` so no window manager is needed. Written
 files: ``tray-menu.png``, ``tray-menu-ja.png``, ``diagnostics.png``,
-``import-preview.png`` and ``main-window.png``.
+``import-preview.png``, ``bundle-preview.png`` and ``main-window.png``.
 """
 
 from __future__ import annotations
@@ -137,6 +137,58 @@ def sample_plan(folder: Path) -> Any:
     return dataclasses.replace(plan, destination=shown)
 
 
+def sample_bundle_planner(folder: Path, report: Any) -> Any:
+    """A ``Services.plan_bundle`` that collects sample files, not this machine's.
+
+    The real planner runs on the example ClientConfig, the sample report,
+    recorded Windows ``route print -6`` and ``ipconfig /all`` output and a
+    short log with a token in it (so the preview shows a removal). vaclient's
+    own log folder is pointed at the sample folder for the rest of the run.
+    """
+    from vaclient.platforms.base import ReplayRunner
+    from vaclient.report.bundle import BundleOptions, plan_bundle
+    from vaclient.settings import Settings
+
+    configs = folder / "configs"
+    configs.mkdir(parents=True, exist_ok=True)
+    (configs / EXAMPLE.name).write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    report_path = folder / "report.json"
+    report_path.write_text(json.dumps(report.to_dict()), encoding="utf-8")
+    own_logs = folder / "logs"
+    own_logs.mkdir(exist_ok=True)
+    (own_logs / "vaclient.log").write_text(
+        "2025-01-14 09:11:58 INFO vaclient.ui.main: tray shown after 0.412 s\n", encoding="utf-8"
+    )
+    os.environ["VACLIENT_LOG_DIR"] = str(own_logs)
+    client_logs = folder / "client-logs"
+    client_logs.mkdir(exist_ok=True)
+    (client_logs / "acvc-20250114.log").write_text(
+        "2025-01-14 09:12:03 INFO tunnel up on Ethernet 3\n"
+        "2025-01-14 09:12:04 INFO token refreshed: Bearer c2FtcGxlLXRva2VuLTEyMzQ1\n",
+        encoding="utf-8",
+    )
+    data = ROOT / "tests" / "data"
+    recorded = {
+        ("route", "print", "-6"): data / "routes" / "windows_recorded_route_print.txt",
+        ("ipconfig", "/all"): data / "ipconfig" / "recorded_va_adapter.txt",
+    }
+    runner = ReplayRunner({argv: p.read_text(encoding="utf-8") for argv, p in recorded.items()})
+
+    def plan(options: BundleOptions) -> Any:
+        sample = dataclasses.replace(
+            options,
+            config_dir=configs,
+            report_path=report_path,
+            os_name="windows",
+            settings=dataclasses.replace(
+                options.settings or Settings(), client_log_dirs=(str(client_logs),)
+            ),
+        )
+        return plan_bundle(sample, runner=runner)
+
+    return plan
+
+
 def take(out: Path) -> list[Path]:
     """Render every window and save it; returns the files written."""
     os.environ["QT_QPA_PLATFORM"] = "xcb"
@@ -146,6 +198,7 @@ def take(out: Path) -> list[Path]:
     from vaclient.settings import Endpoint, Settings
     from vaclient.status import ClientState, ConfigState, QuickStatus, RouteState, TunnelState
     from vaclient.ui.app import TrayController
+    from vaclient.ui.bundle_dialog import BundleDialog
     from vaclient.ui.i18n import install_translator, remove_translator
     from vaclient.ui.import_dialog import ImportPreviewDialog
     from vaclient.ui.services import Services
@@ -216,6 +269,18 @@ def take(out: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="vaclient-shots-") as tmp:
         dialog = ImportPreviewDialog(sample_plan(Path(tmp) / "Connectivity Client"))
         save(dialog, "import-preview.png")
+
+    with tempfile.TemporaryDirectory(prefix="vaclient-shots-") as tmp:
+        services.plan_bundle = sample_bundle_planner(Path(tmp), report)
+        upload = dataclasses.replace(settings, upload_url="https://upload.example.com/incoming")
+        bundle = BundleDialog(services, upload)
+        bundle.resize(760, 560)
+        bundle.show()
+        bundle.replan()
+        while bundle.busy:
+            app.processEvents()
+            time.sleep(0.05)
+        save(bundle, "bundle-preview.png")
     controller.monitor.stop()
     app.quit()
     return written

@@ -4,126 +4,131 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="73"/>
+        <location filename="../../vaclient/ui/app.py" line="76"/>
         <source>Connection state</source>
         <translation>接続状態</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="82"/>
+        <location filename="../../vaclient/ui/app.py" line="85"/>
         <source>Drop a ClientConfig file here to import it.</source>
         <translation>ClientConfig ファイルをここにドロップするとインポートします。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="260"/>
+        <location filename="../../vaclient/ui/app.py" line="263"/>
         <source>Open Connectivity Client</source>
         <translation>Connectivity Client を開く</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="262"/>
+        <location filename="../../vaclient/ui/app.py" line="265"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="263"/>
+        <location filename="../../vaclient/ui/app.py" line="266"/>
         <source>Run diagnostics</source>
         <translation>診断を実行</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="264"/>
+        <location filename="../../vaclient/ui/app.py" line="267"/>
         <source>Import configuration…</source>
         <translation>構成をインポート…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="265"/>
+        <location filename="../../vaclient/ui/app.py" line="268"/>
         <source>Endpoints…</source>
         <translation>エンドポイント…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="266"/>
+        <location filename="../../vaclient/ui/app.py" line="269"/>
         <source>Copy diagnostic summary</source>
         <translation>診断の概要をコピー</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="267"/>
+        <location filename="../../vaclient/ui/app.py" line="270"/>
+        <source>Make support bundle…</source>
+        <translation>サポート用バンドルを作成…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="271"/>
         <source>Open log folder</source>
         <translation>ログフォルダーを開く</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="269"/>
+        <location filename="../../vaclient/ui/app.py" line="273"/>
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="270"/>
-        <location filename="../../vaclient/ui/app.py" line="473"/>
+        <location filename="../../vaclient/ui/app.py" line="274"/>
+        <location filename="../../vaclient/ui/app.py" line="494"/>
         <source>About vaclient</source>
         <translation>vaclient について</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="272"/>
+        <location filename="../../vaclient/ui/app.py" line="276"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="309"/>
-        <location filename="../../vaclient/ui/app.py" line="318"/>
+        <location filename="../../vaclient/ui/app.py" line="313"/>
+        <location filename="../../vaclient/ui/app.py" line="322"/>
         <source>Cannot start the Connectivity Client</source>
         <translation>Connectivity Client を起動できません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="343"/>
+        <location filename="../../vaclient/ui/app.py" line="347"/>
         <source>The diagnosis could not run: </source>
         <translation>診断を実行できませんでした: </translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="366"/>
+        <location filename="../../vaclient/ui/app.py" line="370"/>
         <source>IPv6 settings</source>
         <translation>IPv6 の設定</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="366"/>
+        <location filename="../../vaclient/ui/app.py" line="370"/>
         <source>Open your network settings and enable IPv6.</source>
         <translation>ネットワーク設定を開き、IPv6 を有効にしてください。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="377"/>
+        <location filename="../../vaclient/ui/app.py" line="381"/>
         <location filename="../../vaclient/ui/import_dialog.py" line="39"/>
         <source>Import configuration</source>
         <translation>構成のインポート</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="379"/>
+        <location filename="../../vaclient/ui/app.py" line="383"/>
         <source>ClientConfig files (ClientConfig-*.json *.json)</source>
         <translation>ClientConfig ファイル (ClientConfig-*.json *.json)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="393"/>
-        <location filename="../../vaclient/ui/app.py" line="401"/>
+        <location filename="../../vaclient/ui/app.py" line="397"/>
+        <location filename="../../vaclient/ui/app.py" line="407"/>
         <source>Cannot import {name}</source>
         <translation>{name} をインポートできません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="404"/>
+        <location filename="../../vaclient/ui/app.py" line="410"/>
         <source>Configuration installed</source>
         <translation>構成をインストールしました</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="405"/>
+        <location filename="../../vaclient/ui/app.py" line="411"/>
         <source>Installed as {path}. Start the Connectivity Client again to use it.</source>
         <translation>{path} としてインストールしました。使用するには Connectivity Client を起動し直してください。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="431"/>
+        <location filename="../../vaclient/ui/app.py" line="437"/>
         <source>Cannot save the settings</source>
         <translation>設定を保存できません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="439"/>
+        <location filename="../../vaclient/ui/app.py" line="445"/>
         <source>Cannot change start at login</source>
         <translation>ログイン時の起動を変更できません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="475"/>
+        <location filename="../../vaclient/ui/app.py" line="496"/>
         <source>vaclient {version}
 A companion for the AWS Verified Access Connectivity Client: configuration install, diagnostics and status.</source>
         <translation>vaclient {version}
@@ -182,7 +187,7 @@ AWS Verified Access Connectivity Client の補助ツール: 構成のインス�
     </message>
     <message>
         <location filename="../../vaclient/ui/diagnostics.py" line="117"/>
-        <location filename="../../vaclient/ui/diagnostics.py" line="216"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="220"/>
         <source>Next step: </source>
         <translation>次の手順: </translation>
     </message>
@@ -217,9 +222,250 @@ AWS Verified Access Connectivity Client の補助ツール: 構成のインス�
         <translation>レポートを保存(&amp;S)…</translation>
     </message>
     <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="52"/>
+        <source>configuration secret fields</source>
+        <translation>構成の秘密フィールド</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="53"/>
+        <source>configuration secrets in text</source>
+        <translation>テキスト中の構成の秘密情報</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="54"/>
+        <source>certificates and keys</source>
+        <translation>証明書と鍵</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="55"/>
+        <source>OpenVPN key blocks</source>
+        <translation>OpenVPN の鍵ブロック</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="56"/>
+        <source>bearer tokens</source>
+        <translation>ベアラートークン</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="57"/>
+        <source>JSON web tokens</source>
+        <translation>JSON Web トークン</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="58"/>
+        <source>AWS access keys</source>
+        <translation>AWS アクセスキー</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="59"/>
+        <source>passwords in URLs</source>
+        <translation>URL 内のパスワード</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="60"/>
+        <source>signatures of upload links</source>
+        <translation>アップロードリンクの署名</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="61"/>
+        <source>passwords and tokens</source>
+        <translation>パスワードとトークン</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="62"/>
+        <source>encoded keys or tokens</source>
+        <translation>エンコードされた鍵またはトークン</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="63"/>
+        <source>user names</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="64"/>
+        <source>host names</source>
+        <translation>ホスト名</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="65"/>
+        <source>e-mail addresses</source>
+        <translation>メールアドレス</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="66"/>
+        <source>IPv4 addresses</source>
+        <translation>IPv4 アドレス</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="67"/>
+        <source>IPv6 addresses</source>
+        <translation>IPv6 アドレス</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="91"/>
+        <source>Secrets removed ({counts}).</source>
+        <translation>秘密情報を削除しました（{counts}）。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="93"/>
+        <source>No secrets were found; configuration secrets are never included.</source>
+        <translation>秘密情報は見つかりませんでした。構成の秘密情報が含まれることはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="98"/>
+        <source>Names and addresses replaced ({counts}).</source>
+        <translation>名前とアドレスを置き換えました（{counts}）。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="100"/>
+        <source>Anonymised: no names or addresses were found.</source>
+        <translation>匿名化: 名前やアドレスは見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="136"/>
+        <source>Support bundle</source>
+        <translation>サポート用バンドル</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="143"/>
+        <source>A support bundle holds the diagnosis, network settings, logs and configurations for the helpdesk. Secrets are always removed.</source>
+        <translation>サポート用バンドルには、ヘルプデスク向けの診断結果、ネットワーク設定、ログ、構成が含まれます。秘密情報は常に削除されます。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="149"/>
+        <source>Replace names and addresses (anonymise)</source>
+        <translation>名前とアドレスを置き換える（匿名化）</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="153"/>
+        <source>Collecting…</source>
+        <translation>収集しています…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="156"/>
+        <source>Working</source>
+        <translation>処理中</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="163"/>
+        <source>Files in the bundle</source>
+        <translation>バンドル内のファイル</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="164"/>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="164"/>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="164"/>
+        <source>Contents</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="175"/>
+        <source>What was removed</source>
+        <translation>削除されたもの</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="179"/>
+        <source>Problems</source>
+        <translation>問題</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="197"/>
+        <source>Support ID</source>
+        <translation>サポート ID</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="202"/>
+        <source>&amp;Save…</source>
+        <translation>保存(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="203"/>
+        <source>Save bundle</source>
+        <translation>バンドルを保存</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="204"/>
+        <source>Send to &amp;helpdesk</source>
+        <translation>ヘルプデスクに送信(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="205"/>
+        <source>Send to helpdesk</source>
+        <translation>ヘルプデスクに送信</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="207"/>
         <location filename="../../vaclient/ui/diagnostics.py" line="173"/>
         <source>Close</source>
         <translation>閉じる</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="282"/>
+        <source>Collecting the diagnosis, network settings and logs…</source>
+        <translation>診断結果、ネットワーク設定、ログを収集しています…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="285"/>
+        <source>The bundle could not be prepared: {message}</source>
+        <translation>バンドルを準備できませんでした: {message}</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="299"/>
+        <source>{count} files, {size} before compression.</source>
+        <translation>ファイル {count} 個、圧縮前 {size}。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="304"/>
+        <source>Not included:</source>
+        <translation>含まれないもの:</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="314"/>
+        <source>Save support bundle</source>
+        <translation>サポート用バンドルを保存</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="316"/>
+        <source>Zip files (*.zip)</source>
+        <translation>Zip ファイル (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="333"/>
+        <source>Saved as {path}. Support ID: {support_id}</source>
+        <translation>{path} に保存しました。サポート ID: {support_id}</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="339"/>
+        <source>Writing the bundle…</source>
+        <translation>バンドルを書き込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="342"/>
+        <source>The bundle could not be saved: {message}</source>
+        <translation>バンドルを保存できませんでした: {message}</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="364"/>
+        <source>Sending the bundle to the helpdesk…</source>
+        <translation>バンドルをヘルプデスクに送信しています…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="367"/>
+        <source>The bundle could not be sent: {message}</source>
+        <translation>バンドルを送信できませんでした: {message}</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/bundle_dialog.py" line="373"/>
+        <source>Sent. Tell the helpdesk this support ID:</source>
+        <translation>送信しました。このサポート ID をヘルプデスクに伝えてください:</translation>
     </message>
     <message>
         <location filename="../../vaclient/ui/diagnostics.py" line="194"/>
@@ -227,27 +473,27 @@ AWS Verified Access Connectivity Client の補助ツール: 構成のインス�
         <translation>確認中…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="208"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="212"/>
         <source>Everything checked is fine.</source>
         <translation>確認した項目はすべて正常です。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="209"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="213"/>
         <source>Working, with warnings.</source>
         <translation>動作していますが、警告があります。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="210"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="214"/>
         <source>A problem was found.</source>
         <translation>問題が見つかりました。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="246"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="252"/>
         <source>Save report</source>
         <translation>レポートを保存</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="246"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="252"/>
         <source>JSON files (*.json)</source>
         <translation>JSON ファイル (*.json)</translation>
     </message>
@@ -304,104 +550,109 @@ AWS Verified Access Connectivity Client の補助ツール: 構成のインス�
     </message>
     <message>
         <location filename="../../vaclient/ui/settings_dialog.py" line="44"/>
+        <source>Set by your administrator</source>
+        <translation>管理者が設定しています</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="61"/>
         <source>vaclient settings</source>
         <translation>vaclient の設定</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="54"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="71"/>
         <source>Servers to check (TCP):</source>
         <translation>確認するサーバー (TCP):</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="56"/>
         <location filename="../../vaclient/ui/settings_dialog.py" line="73"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="97"/>
         <source>Endpoints</source>
         <translation>エンドポイント</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="57"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="74"/>
         <source>Name</source>
         <translation>名前</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="57"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="74"/>
         <source>Host</source>
         <translation>ホスト</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="57"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="74"/>
         <source>Port</source>
         <translation>ポート</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="63"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="80"/>
         <source>&amp;Add</source>
         <translation>追加(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="64"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="81"/>
         <source>Add endpoint</source>
         <translation>エンドポイントを追加</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="65"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="82"/>
         <source>&amp;Remove</source>
         <translation>削除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="66"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="83"/>
         <source>Remove endpoint</source>
         <translation>エンドポイントを削除</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="80"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="104"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="82"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="106"/>
         <source>Check interval</source>
         <translation>確認間隔</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="83"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="107"/>
         <source>Check endpoints every</source>
         <translation>エンドポイントの確認間隔</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="86"/>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="92"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="110"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="116"/>
         <source>Language</source>
         <translation>言語</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="87"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="111"/>
         <source>System default</source>
         <translation>システムの既定</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="94"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="118"/>
         <source>Start vaclient when I log in</source>
         <translation>ログイン時に vaclient を起動する</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="99"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="123"/>
         <source>detect automatically</source>
         <translation>自動検出</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="100"/>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="101"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="124"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="125"/>
         <source>Tunnel interface</source>
         <translation>トンネルインターフェイス</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="102"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="126"/>
         <source>General</source>
         <translation>全般</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/settings_dialog.py" line="145"/>
+        <location filename="../../vaclient/ui/settings_dialog.py" line="186"/>
         <source>Row {row}: the port must be a number from 1 to 65535.</source>
         <translation>{row} 行目: ポートは 1 から 65535 の数値にしてください。</translation>
     </message>

@@ -97,6 +97,7 @@ def test_menu_is_rebuilt_for_the_state(
         "Import configuration…",
         "Endpoints…",
         "Copy diagnostic summary",
+        "Make support bundle…",
         "Open log folder",
         "Settings…",
         "About vaclient",
@@ -222,5 +223,5 @@ def test_without_a_tray_a_window_has_the_same_actions(
     windowed.monitor.poll_now()
     qtbot.waitUntil(lambda: windowed.view.state is TrayState.CONNECTED, timeout=5000)
     names = [b.accessibleName() for b in windowed.window.buttons]
-    assert len(names) == 9 and names[0] == "Open Connectivity Client"
+    assert len(names) == 10 and names[0] == "Open Connectivity Client"
     assert windowed.window.state_label.text() == "<b>Connected</b>"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFileOpenEvent, QGuiApplication
@@ -43,6 +43,9 @@ from vaclient.ui.monitor import Monitor, _Job
 from vaclient.ui.services import CLIENT_GUIDE_URL, WEBVIEW2_URL, Services
 from vaclient.ui.settings_dialog import SettingsDialog
 from vaclient.ui.state import StateView, TrayState, state_words
+
+if TYPE_CHECKING:
+    from vaclient.ui.bundle_dialog import BundleDialog
 
 logger = logging.getLogger(__name__)
 
@@ -264,6 +267,7 @@ class TrayController(QObject):
         add("import", tr("Import configuration…"), self.import_configuration)
         add("endpoints", tr("Endpoints…"), self.show_endpoints)
         add("copy", tr("Copy diagnostic summary"), self.copy_summary)
+        add("bundle", tr("Make support bundle…"), self.show_bundle)
         add("logs", tr("Open log folder"), self.open_log_folder)
         self.menu.addSeparator()
         add("settings", tr("Settings…"), self.show_settings)
@@ -464,6 +468,21 @@ class TrayController(QObject):
             text = f"vaclient {__version__}: {state_words(self.view.state)}\n"
         QGuiApplication.clipboard().setText(text)
         return text
+
+    def show_bundle(self) -> BundleDialog:
+        """Open the support bundle preview; it starts collecting at once.
+
+        The dialog module is imported here so that the tray starts without
+        loading the bundle code.
+        """
+        from vaclient.ui.bundle_dialog import BundleDialog
+
+        dialog = BundleDialog(self.services, self.settings, pool=self.pool)
+        self._dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self._dialogs.remove(dialog))
+        dialog.open()
+        dialog.replan()
+        return dialog
 
     def open_log_folder(self) -> None:
         """Open the per-user log folder in the file manager."""

@@ -5,8 +5,10 @@ the network or the configuration installer directly. Tests hand in a
 ``Services`` whose callables are small fakes (a launcher that records, an
 elevator that copies into a temporary folder); the application uses
 :func:`default_services`. The blocking ones (``quick_status``,
-``run_doctor``, ``execute_install``) are only ever called on worker threads
-or after the user asked for them.
+``run_doctor``, ``execute_install``, ``plan_bundle``, ``write_bundle``,
+``upload_bundle``) are only ever called on worker threads or after the user
+asked for them. Settings are loaded with the administrator's policy applied
+(:func:`~vaclient.settings.effective_settings`).
 """
 
 from __future__ import annotations
@@ -16,15 +18,19 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QProcess, QUrl
 from PySide6.QtGui import QDesktopServices
 
 from vaclient.checks.model import Report
 from vaclient.paths import current_os
-from vaclient.settings import Settings, load_settings, save_settings
+from vaclient.settings import Settings, effective_settings, save_settings
 from vaclient.status import QuickStatus, collect_status
+
+if TYPE_CHECKING:
+    from vaclient.report.bundle import BundleOptions, BundlePlan
+    from vaclient.report.upload import UploadResult
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +90,27 @@ def _open_ipv6_settings() -> bool:
     return False
 
 
+def _plan_bundle(options: BundleOptions) -> BundlePlan:
+    """Collect a support bundle in memory (runs the doctor and the OS tools)."""
+    from vaclient.platforms import get_platform
+    from vaclient.report.bundle import plan_bundle
+
+    return plan_bundle(options, platform=get_platform())
+
+
+def _write_bundle(plan: BundlePlan, path: Path) -> Path:
+    from vaclient.report.bundle import write_bundle
+
+    return write_bundle(plan, path)
+
+
+def _upload_bundle(path: Path, url: str, support_id: str) -> UploadResult:
+    """PUT the bundle to the helpdesk's URL, with the stored upload token if any."""
+    from vaclient.report.upload import load_token, upload_presigned
+
+    return upload_presigned(path, url, support_id=support_id, token=load_token())
+
+
 def _set_autostart(enabled: bool) -> None:
     from vaclient.autostart import set_autostart
 
@@ -103,8 +130,11 @@ class Services:
     open_folder: Callable[[Path], bool] = _open_folder
     open_ipv6_settings: Callable[[], bool] = _open_ipv6_settings
     set_autostart: Callable[[bool], None] = _set_autostart
-    load_settings: Callable[[], Settings] = load_settings
+    load_settings: Callable[[], Settings] = effective_settings
     save_settings: Callable[[Settings], Path] = save_settings
+    plan_bundle: Callable[[BundleOptions], BundlePlan] = _plan_bundle
+    write_bundle: Callable[[BundlePlan, Path], Path] = _write_bundle
+    upload_bundle: Callable[[Path, str, str], UploadResult] = _upload_bundle
 
 
 def default_services() -> Services:

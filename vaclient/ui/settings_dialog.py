@@ -3,11 +3,17 @@
 It edits a copy of :class:`~vaclient.settings.Settings`; the controller
 saves the result with ``save_settings`` and applies it. Fields it does not
 show (client path, extra VPN names, unknown keys) pass through unchanged.
+
+Fields an administrator's policy sets (``Settings.managed``) are shown but
+cannot be changed: their controls are disabled (the endpoints table is
+read-only) and marked "Set by your administrator"; their values pass
+through unchanged.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +37,17 @@ from PySide6.QtWidgets import (
 from vaclient.settings import MIN_CHECK_INTERVAL_S, Endpoint, Settings
 from vaclient.ui.i18n import LANGUAGES, tr
 from vaclient.ui.icons import app_icon
+
+
+def managed_text() -> str:
+    """The words shown on and next to a control whose value the administrator set."""
+    return tr("Set by your administrator")
+
+
+def _managed_label() -> QLabel:
+    label = QLabel(managed_text())
+    label.setStyleSheet("color: palette(mid); font-style: italic;")
+    return label
 
 
 class SettingsDialog(QDialog):
@@ -70,6 +87,13 @@ class SettingsDialog(QDialog):
         row_buttons.addWidget(self.remove_button)
         row_buttons.addStretch(1)
         endpoints_layout.addLayout(row_buttons)
+        if self.is_managed("endpoints"):
+            self.endpoints.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            self.endpoints.setToolTip(managed_text())
+            for button in (self.add_button, self.remove_button):
+                button.setEnabled(False)
+                button.setToolTip(managed_text())
+            row_buttons.insertWidget(0, _managed_label())
         self.tabs.addTab(endpoints_page, tr("Endpoints"))
 
         # general tab
@@ -80,7 +104,7 @@ class SettingsDialog(QDialog):
         self.interval.setSuffix(tr(" s"))
         self.interval.setValue(settings.check_interval_s)
         self.interval.setAccessibleName(tr("Check interval"))
-        form.addRow(tr("Check endpoints every"), self.interval)
+        form.addRow(tr("Check endpoints every"), self._field("check_interval_s", self.interval))
 
         self.language = QComboBox()
         self.language.setAccessibleName(tr("Language"))
@@ -89,16 +113,16 @@ class SettingsDialog(QDialog):
             self.language.addItem(name, code)
         index = self.language.findData(settings.language)
         self.language.setCurrentIndex(max(index, 0))
-        form.addRow(tr("Language"), self.language)
+        form.addRow(tr("Language"), self._field("language", self.language))
 
         self.start_at_login = QCheckBox(tr("Start vaclient when I log in"))
         self.start_at_login.setChecked(settings.start_at_login)
-        form.addRow("", self.start_at_login)
+        form.addRow("", self._field("start_at_login", self.start_at_login))
 
         self.tunnel = QLineEdit(settings.tunnel_interface)
         self.tunnel.setPlaceholderText(tr("detect automatically"))
         self.tunnel.setAccessibleName(tr("Tunnel interface"))
-        form.addRow(tr("Tunnel interface"), self.tunnel)
+        form.addRow(tr("Tunnel interface"), self._field("tunnel_interface", self.tunnel))
         self.tabs.addTab(general, tr("General"))
         self.tabs.setCurrentIndex(start_tab)
 
@@ -111,6 +135,23 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self._accept_if_valid)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def is_managed(self, name: str) -> bool:
+        """Whether the administrator's policy sets the field ``name``."""
+        return name in self.original.managed
+
+    def _field(self, name: str, control: QWidget) -> QWidget:
+        """``control`` as is, or disabled and marked when field ``name`` is managed."""
+        if not self.is_managed(name):
+            return control
+        control.setEnabled(False)
+        control.setToolTip(managed_text())
+        row = QWidget()
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(control, 1)
+        row_layout.addWidget(_managed_label())
+        return row
 
     def add_endpoint_row(self, name: str, host: str, port: str) -> int:
         """Append a row to the endpoints table; returns its index."""
@@ -148,15 +189,20 @@ class SettingsDialog(QDialog):
         return tuple(found)
 
     def result_settings(self) -> Settings:
-        """The edited settings (raises ValueError for a bad endpoint row)."""
-        return dataclasses.replace(
-            self.original,
-            endpoints=self.edited_endpoints(),
-            check_interval_s=self.interval.value(),
-            language=str(self.language.currentData() or ""),
-            start_at_login=self.start_at_login.isChecked(),
-            tunnel_interface=self.tunnel.text().strip(),
-        )
+        """The edited settings (raises ValueError for a bad endpoint row).
+
+        Managed fields keep the value the policy gave them.
+        """
+        edited: dict[str, Any] = {
+            "endpoints": self.edited_endpoints(),
+            "check_interval_s": self.interval.value(),
+            "language": str(self.language.currentData() or ""),
+            "start_at_login": self.start_at_login.isChecked(),
+            "tunnel_interface": self.tunnel.text().strip(),
+        }
+        for name in self.original.managed:
+            edited.pop(name, None)
+        return dataclasses.replace(self.original, **edited)
 
     def _accept_if_valid(self) -> None:
         try:
