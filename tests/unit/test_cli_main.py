@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import pytest
@@ -54,3 +55,16 @@ def test_frozen_helper_arg_runs_the_helper(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(vaclient.config.elevated, "main", fake_helper)
     assert main([FROZEN_HELPER_ARG, "install", "--dest-dir", "x"]) == 4
     assert seen == [["install", "--dest-dir", "x"]]
+
+
+def test_every_command_module_registers_under_its_name() -> None:
+    from vaclient.cli import build_parser
+    from vaclient.cli.common import COMMANDS
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert sorted(sub.choices) == sorted(COMMANDS)
+    for name, command_parser in sub.choices.items():
+        assert command_parser.prog == f"vaclient {name}"
+        # A real command has options or sub-commands of its own beyond --help.
+        assert len(command_parser._actions) > 1, name

@@ -37,3 +37,35 @@ def test_cli_import_loads_no_network_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from vaclient.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--no-log-file', 'status', '--json'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('vaclient.cli.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "['vaclient.cli.common', 'vaclient.cli.status_cmd']"
+
+
+def test_top_level_help_lists_every_command_without_importing_them() -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from vaclient.cli import main\n"
+        "buf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf), contextlib.suppress(SystemExit):\n"
+        "    main(['--help'])\n"
+        "print(buf.getvalue())\n"
+        "print(sorted(m for m in sys.modules if m.endswith('_cmd')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    for name in ("doctor", "config", "analyze", "status", "login", "tray", "report", "bundle"):
+        assert f"    {name} " in out
+    assert out.strip().splitlines()[-1] == "[]"

@@ -10,39 +10,18 @@ contract's exit code: no traceback reaches the user on bad input.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from vaclient import __version__
-from vaclient.cli import (
-    analyze_cmd,
-    aws_cmd,
-    bundle_cmd,
-    config_cmd,
-    doctor_cmd,
-    login_cmd,
-    report_cmd,
-    status_cmd,
-    tray_cmd,
-)
+from vaclient.cli.common import COMMANDS
 from vaclient.config.elevation import FROZEN_HELPER_ARG
 from vaclient.errors import EXIT_INTERNAL, EXIT_USAGE, VaclientError
 from vaclient.logsetup import mask_secrets, setup_logging
 
 logger = logging.getLogger(__name__)
-
-_COMMAND_MODULES = (
-    doctor_cmd,
-    config_cmd,
-    analyze_cmd,
-    status_cmd,
-    login_cmd,
-    tray_cmd,
-    report_cmd,
-    bundle_cmd,
-    aws_cmd,
-)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,8 +34,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser with every sub-command registered."""
+def build_parser(full: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser, with the commands named in ``full`` built in full (None: all).
+
+    The other commands are bare entries (name and one-line help), enough for
+    the top-level ``--help``; their modules and dependencies are not
+    imported for a run that does not use them.
+    """
     parser = _Parser(
         prog="vaclient",
         description="Companion for the AWS Verified Access Connectivity Client.",
@@ -69,9 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-log-file", action="store_true", help="do not write the per-user log file"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in _COMMAND_MODULES:
-        module.register(sub)
+    for name, (module_name, help_text) in COMMANDS.items():
+        if full is None or name in full:
+            importlib.import_module(module_name).register(sub)
+        else:
+            sub.add_parser(name, help=help_text)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (global options take no values)."""
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    return first if first in COMMANDS else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return helper_main(argv[1:])
 
-    parser = build_parser()
+    command = _command_in(argv)
+    parser = build_parser([command] if command else [])
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
         parser.print_help(sys.stderr)

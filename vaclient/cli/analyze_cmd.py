@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vaclient.checks.codes import finding
-from vaclient.cli.common import add_json, print_json
+from vaclient.cli.common import add_json, command_help, print_json
 from vaclient.errors import EXIT_OK, UsageError
 from vaclient.net.dig import DigResult, parse_dig
 from vaclient.net.ipconfig import Adapter, parse_ipconfig
@@ -34,9 +34,7 @@ _TUNNEL_PREFIXES = {"macos": ("utun",), "linux": ("tun", "tap")}
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``analyze routes``, ``analyze ipconfig`` and ``analyze dig``."""
-    analyze = sub.add_parser(
-        "analyze", help="explain pasted route tables, ipconfig /all or dig output"
-    )
+    analyze = sub.add_parser("analyze", help=command_help("analyze"))
     commands = analyze.add_subparsers(dest="analyze_command", metavar="WHAT", required=True)
 
     routes = commands.add_parser(

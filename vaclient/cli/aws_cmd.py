@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vaclient.cli.common import add_config_dir, add_json, print_json
+from vaclient.cli.common import add_config_dir, add_json, command_help, print_json
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     parser = sub.add_parser(
         "aws",
-        help="AWS side: export configurations, list endpoints, read access logs",
+        help=command_help("aws"),
         description="Helpdesk tools that call AWS with your AWS credentials.",
     )
     commands = parser.add_subparsers(dest="aws_command", metavar="ACTION", required=True)

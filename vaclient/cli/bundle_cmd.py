@@ -19,7 +19,7 @@ import logging
 import sys
 from pathlib import Path
 
-from vaclient.cli.common import add_config_dir
+from vaclient.cli.common import add_config_dir, command_help
 from vaclient.errors import UsageError
 from vaclient.settings import Endpoint, load_settings
 
@@ -119,7 +119,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``bundle`` command."""
     parser = sub.add_parser(
         "bundle",
-        help="make a support bundle (zip) for the helpdesk",
+        help=command_help("bundle"),
         description="Collect a diagnosis, network state, configurations (secrets "
         "removed) and logs into one zip, and optionally send it.",
     )

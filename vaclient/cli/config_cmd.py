@@ -24,7 +24,7 @@ import logging
 import sys
 from typing import Any
 
-from vaclient.cli.common import add_config_dir, add_json, print_json
+from vaclient.cli.common import add_config_dir, add_json, command_help, print_json
 from vaclient.config.changes import Change
 from vaclient.config.elevation import Elevator, NoElevation
 from vaclient.config.install import (
@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``config`` and its actions."""
     config = sub.add_parser(
         "config",
-        help="check, show, install, list and remove ClientConfig files",
+        help=command_help("config"),
         description="Work with the ClientConfig files of the Connectivity Client.",
     )
     config.set_defaults(func=lambda args: _usage(config))

@@ -12,7 +12,7 @@ import math
 import sys
 from pathlib import Path
 
-from vaclient.cli.common import add_config_dir, add_json
+from vaclient.cli.common import add_config_dir, add_json, command_help
 from vaclient.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``doctor`` sub-command."""
     parser = sub.add_parser(
         "doctor",
-        help="diagnose prerequisites, configuration, tunnel and endpoints",
+        help=command_help("doctor"),
         description="Check the prerequisites, the installed ClientConfig files, the "
         "Verified Access tunnel and, per endpoint, DNS, routes and TCP reachability. "
         "Exit 0 when nothing failed (warnings allowed), 1 when a check failed, "

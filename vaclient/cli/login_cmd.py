@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vaclient.cli.common import add_config_dir
+from vaclient.cli.common import add_config_dir, command_help
 from vaclient.errors import (
     EXIT_CANCELLED,
     EXIT_FAILED,
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``login`` sub-command."""
     parser = sub.add_parser(
         "login",
-        help="start the Connectivity Client, wait for the tunnel, then check the endpoints",
+        help=command_help("login"),
         description="Make sure a configuration and the client are installed, start the "
         "client, watch the tunnel come up and run the doctor. Exit 0 when connected and "
         "healthy, 1 otherwise, 2 where no client exists (Linux).",

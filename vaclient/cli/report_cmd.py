@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from vaclient.checks.model import REPORT_SCHEMA, Report
-from vaclient.cli.common import add_json, print_json
+from vaclient.cli.common import add_json, command_help, print_json
 from vaclient.errors import UsageError
 
 logger = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``report show``, ``report html`` and ``report view``."""
     parser = sub.add_parser(
         "report",
-        help="show a saved diagnosis report",
+        help=command_help("report"),
         description="Show, convert or open a report saved with 'vaclient doctor --json'.",
     )
     commands = parser.add_subparsers(dest="report_command", metavar="ACTION", required=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vaclient.cli.common import add_config_dir, add_json, print_json
+from vaclient.cli.common import add_config_dir, add_json, command_help, print_json
 from vaclient.errors import EXIT_FAILED, EXIT_OK, VaclientError
 
 
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``status`` sub-command."""
     parser = sub.add_parser(
         "status",
-        help="quick local status: configurations, client, tunnel, routes (no network)",
+        help=command_help("status"),
         description="Show installed configurations, the client, the tunnel and whether "
         "each configuration's routes go into the tunnel. Exit 0 when connected, 1 otherwise.",
     )

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 
+from vaclient.cli.common import command_help
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``tray`` sub-command."""
     parser = sub.add_parser(
         "tray",
-        help="run the tray icon (status, sign-in, diagnostics, configuration import)",
+        help=command_help("tray"),
         description="Run the tray app. A ClientConfig FILE is imported (after a preview). "
         "If the tray already runs, the file is handed to it.",
     )
