@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 from vaclient.paths import log_dir
 
 LOG_FILE_NAME = "vaclient.log"
+#: What every secret is replaced with, in logs, screens, reports and bundles.
+MASK = "***"
 _MAX_BYTES = 1_000_000
 _BACKUPS = 3
 
@@ -31,14 +34,26 @@ def register_secret(value: str) -> None:
             _secrets.add(value)
 
 
-def mask_secrets(text: str) -> str:
-    """Replace every registered secret in ``text`` with ``***``."""
-    with _secrets_lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, "***")
+def mask_values(text: str, values: Iterable[str]) -> str:
+    """Replace each of ``values`` in ``text`` with :data:`MASK`, longest first.
+
+    Longest first, so that a secret containing another is masked whole
+    rather than leaving its remainder readable.
+
+    >>> mask_values("key abcdef and abcd", ["abcd", "abcdef"])
+    'key *** and ***'
+    """
+    for value in sorted(values, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, MASK)
     return text
+
+
+def mask_secrets(text: str) -> str:
+    """Replace every registered secret in ``text`` with :data:`MASK`."""
+    with _secrets_lock:
+        secrets = list(_secrets)
+    return mask_values(text, secrets)
 
 
 class SecretFilter(logging.Filter):

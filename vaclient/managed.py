@@ -10,7 +10,10 @@ Where administrators put them:
 
 Recognised keys (same names everywhere): ``Endpoints`` (a list of
 ``HOST:PORT`` or ``NAME=HOST:PORT`` strings; on Windows a REG_MULTI_SZ),
-``UploadUrl``, ``CheckIntervalSeconds``, ``TunnelInterface``, ``ClientPath``.
+``UploadUrl``, ``CheckIntervalSeconds``, ``TunnelInterface``, ``ClientPath``,
+``ClientProcesses`` (a list of the Connectivity Client's process names or
+shell patterns, looked for in addition to vaclient's unverified defaults; on
+Windows a REG_MULTI_SZ).
 Unknown keys are ignored with a log line; a value of the wrong type is
 ignored with a warning, never fatal, so a bad policy cannot lock a user out
 of diagnostics.
@@ -45,6 +48,7 @@ POLICY_FIELDS = {
     "CheckIntervalSeconds": "check_interval_s",
     "TunnelInterface": "tunnel_interface",
     "ClientPath": "client_path",
+    "ClientProcesses": "client_processes",
 }
 
 
@@ -142,10 +146,24 @@ def _endpoints(value: Any) -> tuple[Endpoint, ...]:
     return tuple(endpoints)
 
 
+def _strings(value: Any) -> tuple[str, ...]:
+    """Policy names: a list (or newline-separated text) of strings, blanks dropped.
+
+    Raises:
+        TypeError: the value is neither text nor a list of strings.
+    """
+    items = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+        raise TypeError("expected a list of strings")
+    return tuple(text for text in (item.strip() for item in items) if text)
+
+
 def _coerce(key: str, value: Any) -> Any:
     """Turn a policy value into the Settings field's type; raises on a bad value."""
     if key == "Endpoints":
         return _endpoints(value)
+    if key == "ClientProcesses":
+        return _strings(value)
     if key == "CheckIntervalSeconds":
         if isinstance(value, bool):
             raise TypeError("expected a number of seconds")

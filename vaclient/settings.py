@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vaclient.errors import UsageError
-from vaclient.fileio import write_atomic
+from vaclient.fileio import read_limited, read_problem, write_atomic
 from vaclient.paths import settings_dir
 
 logger = logging.getLogger(__name__)
@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
 DEFAULT_CHECK_INTERVAL_S = 300
 MIN_CHECK_INTERVAL_S = 15
+#: A settings file is a few hundred bytes; more is not one.
+MAX_SETTINGS_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class Settings:
     start_at_login: bool = False
     tunnel_interface: str = ""  # empty: detect
     client_path: str = ""  # empty: the OS default location
+    #: The client's process names (or patterns), looked for in addition to the
+    #: unverified defaults: AWS does not document them.
+    client_processes: tuple[str, ...] = ()
     extra_vpn_processes: tuple[str, ...] = ()
     client_log_dirs: tuple[str, ...] = ()
     upload_url: str = ""
@@ -81,6 +86,7 @@ class Settings:
         extra = data.pop("extra")
         data.pop("managed")
         data["endpoints"] = [asdict(e) for e in self.endpoints]
+        data["client_processes"] = list(self.client_processes)
         data["extra_vpn_processes"] = list(self.extra_vpn_processes)
         data["client_log_dirs"] = list(self.client_log_dirs)
         return {**extra, **data}
@@ -109,6 +115,7 @@ class Settings:
                 start_at_login=bool(raw.get("start_at_login", False)),
                 tunnel_interface=str(raw.get("tunnel_interface", "")),
                 client_path=str(raw.get("client_path", "")),
+                client_processes=_strings(raw.get("client_processes", [])),
                 extra_vpn_processes=tuple(str(p) for p in raw.get("extra_vpn_processes", [])),
                 client_log_dirs=tuple(str(p) for p in raw.get("client_log_dirs", [])),
                 upload_url=str(raw.get("upload_url", "")),
@@ -119,6 +126,18 @@ class Settings:
                 f"{source}: the settings file is not valid ({err})",
                 f"Fix or delete {source}; vaclient starts with defaults without it.",
             ) from err
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A JSON list of names as a tuple of strings.
+
+    Raises:
+        TypeError: the value is not a list (a single string would otherwise
+            turn into one name per character).
+    """
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list of strings, not {type(value).__name__}")
+    return tuple(str(item) for item in value)
 
 
 def settings_path() -> Path:
@@ -133,21 +152,28 @@ def load_settings(path: Path | None = None) -> Settings:
         UsageError: the file exists but is not valid JSON settings.
     """
     path = path or settings_path()
+    fix = f"Fix or delete {path}; vaclient starts with defaults without it."
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_limited(path, MAX_SETTINGS_BYTES)
     except FileNotFoundError:
         return Settings()
     except OSError as err:
-        raise UsageError(f"{path}: cannot read the settings file ({err.strerror})") from err
+        problem = read_problem(err)
+        raise UsageError(f"{path}: cannot read the settings file ({problem})", fix) from err
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise UsageError(f"{path}: the settings file is larger than 1 MiB", fix)
     try:
-        raw = json.loads(text)
+        raw = json.loads(data.decode("utf-8-sig"))  # Notepad may add a BOM
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path}: the settings file is not UTF-8 text", fix) from err
     except json.JSONDecodeError as err:
         raise UsageError(
-            f"{path}: the settings file is not valid JSON (line {err.lineno})",
-            f"Fix or delete {path}; vaclient starts with defaults without it.",
+            f"{path}: the settings file is not valid JSON (line {err.lineno})", fix
         ) from err
+    except RecursionError as err:
+        raise UsageError(f"{path}: the settings file's JSON is nested too deeply", fix) from err
     if not isinstance(raw, dict):
-        raise UsageError(f"{path}: the settings file must hold a JSON object")
+        raise UsageError(f"{path}: the settings file must hold a JSON object", fix)
     return Settings.from_dict(raw, str(path))
 
 

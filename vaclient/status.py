@@ -260,17 +260,33 @@ def _default_loader(path: Path) -> Any:
     return load_config(path)
 
 
-def _default_running_probe() -> bool | None:
-    """Whether the client's process runs; None when that cannot be told here."""
+def _running_probe(platform: Platform, names: Sequence[str]) -> Callable[[], bool | None]:
+    """Whether the client's process runs (None when that cannot be told here).
+
+    Args:
+        platform: the OS; it knows the default process names.
+        names: more process names from the settings (``client_processes``).
+    """
+
+    def probe() -> bool | None:
+        try:
+            return platform.client_process(names) is not None
+        except (OSError, VaclientError) as err:
+            logger.info("cannot tell whether the client runs: %s", err)
+            return None
+
+    return probe
+
+
+def _saved_client_processes() -> tuple[str, ...]:
+    """``client_processes`` from the settings and policy; none when they are broken."""
+    from vaclient.settings import effective_settings
+
     try:
-        from vaclient.platforms.processes import client_running
-    except ImportError:
-        return None
-    try:
-        return bool(client_running())
-    except (OSError, TypeError, VaclientError) as err:
-        logger.info("cannot tell whether the client runs: %s", err)
-        return None
+        return effective_settings().client_processes
+    except VaclientError as err:
+        logger.info("settings not used for the client's process names: %s", err.message)
+        return ()
 
 
 def read_configs(
@@ -298,7 +314,8 @@ def collect_status(
     config_dir: str | Path | None = None,
     tunnel_interface: str = "",
     loader: Callable[[Path], Any] = _default_loader,
-    running_probe: Callable[[], bool | None] = _default_running_probe,
+    running_probe: Callable[[], bool | None] | None = None,
+    client_processes: Sequence[str] | None = None,
 ) -> QuickStatus:
     """Gather the quick status from local state only.
 
@@ -307,7 +324,11 @@ def collect_status(
         config_dir: the folder of installed configurations (default: the client's).
         tunnel_interface: the tunnel's name when set in settings; empty to detect.
         loader: reads one ClientConfig file (tests pass the real one or a fake).
-        running_probe: tells whether the client's process runs.
+        running_probe: tells whether the client's process runs (default:
+            :meth:`Platform.client_process` with ``client_processes``).
+        client_processes: the client's process names from the settings, in
+            addition to the platform's defaults; None reads them from the
+            settings and policy (a broken settings file is ignored).
 
     Returns:
         The status; nothing is raised for a missing client or folder.
@@ -319,7 +340,14 @@ def collect_status(
     folder = client_config_dir(config_dir)
 
     installation = platform.client_installation()
-    running = running_probe() if installation.supported and installation.installed else None
+    running = None
+    if installation.supported and installation.installed:
+        if running_probe is None:
+            processes = (
+                _saved_client_processes() if client_processes is None else tuple(client_processes)
+            )
+            running_probe = _running_probe(platform, processes)
+        running = running_probe()
     client = ClientState(
         supported=installation.supported,
         installed=installation.installed,

@@ -4,131 +4,165 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="76"/>
+        <location filename="../../vaclient/ui/app.py" line="103"/>
         <source>Connection state</source>
         <translation>接続状態</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="85"/>
+        <location filename="../../vaclient/ui/app.py" line="112"/>
         <source>Drop a ClientConfig file here to import it.</source>
         <translation>ClientConfig ファイルをここにドロップするとインポートします。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="263"/>
-        <source>Open Connectivity Client</source>
-        <translation>Connectivity Client を開く</translation>
-    </message>
-    <message>
-        <location filename="../../vaclient/ui/app.py" line="265"/>
-        <source>Sign in</source>
-        <translation>サインイン</translation>
-    </message>
-    <message>
-        <location filename="../../vaclient/ui/app.py" line="266"/>
-        <source>Run diagnostics</source>
-        <translation>診断を実行</translation>
-    </message>
-    <message>
-        <location filename="../../vaclient/ui/app.py" line="267"/>
-        <source>Import configuration…</source>
-        <translation>構成をインポート…</translation>
-    </message>
-    <message>
-        <location filename="../../vaclient/ui/app.py" line="268"/>
-        <source>Endpoints…</source>
-        <translation>エンドポイント…</translation>
-    </message>
-    <message>
-        <location filename="../../vaclient/ui/app.py" line="269"/>
-        <source>Copy diagnostic summary</source>
-        <translation>診断の概要をコピー</translation>
-    </message>
-    <message>
-        <location filename="../../vaclient/ui/app.py" line="270"/>
-        <source>Make support bundle…</source>
-        <translation>サポート用バンドルを作成…</translation>
-    </message>
-    <message>
-        <location filename="../../vaclient/ui/app.py" line="271"/>
-        <source>Open log folder</source>
-        <translation>ログフォルダーを開く</translation>
-    </message>
-    <message>
-        <location filename="../../vaclient/ui/app.py" line="273"/>
-        <source>Settings…</source>
-        <translation>設定…</translation>
-    </message>
-    <message>
-        <location filename="../../vaclient/ui/app.py" line="274"/>
-        <location filename="../../vaclient/ui/app.py" line="494"/>
+        <location filename="../../vaclient/ui/app.py" line="605"/>
         <source>About vaclient</source>
         <translation>vaclient について</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="276"/>
-        <source>Quit</source>
-        <translation>終了</translation>
+        <location filename="../../vaclient/ui/app.py" line="289"/>
+        <source>&amp;Open Connectivity Client</source>
+        <translation>Connectivity Client を開く(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="313"/>
-        <location filename="../../vaclient/ui/app.py" line="322"/>
+        <location filename="../../vaclient/ui/app.py" line="291"/>
+        <source>&amp;Sign in</source>
+        <translation>サインイン(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="292"/>
+        <source>&amp;Run diagnostics</source>
+        <translation>診断を実行(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="293"/>
+        <source>&amp;Import configuration…</source>
+        <translation>構成をインポート(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="294"/>
+        <source>&amp;Endpoints…</source>
+        <translation>エンドポイント(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="295"/>
+        <source>&amp;Copy diagnostic summary</source>
+        <translation>診断の概要をコピー(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="296"/>
+        <source>Make support &amp;bundle…</source>
+        <translation>サポート用バンドルを作成(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="297"/>
+        <source>Open &amp;log folder</source>
+        <translation>ログフォルダーを開く(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="299"/>
+        <source>Se&amp;ttings…</source>
+        <translation>設定(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="300"/>
+        <source>&amp;About vaclient</source>
+        <translation>vaclient について(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="302"/>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="370"/>
         <source>Cannot start the Connectivity Client</source>
         <translation>Connectivity Client を起動できません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="347"/>
+        <location filename="../../vaclient/ui/app.py" line="402"/>
         <source>The diagnosis could not run: </source>
         <translation>診断を実行できませんでした: </translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="370"/>
+        <location filename="../../vaclient/ui/app.py" line="423"/>
         <source>IPv6 settings</source>
         <translation>IPv6 の設定</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="370"/>
+        <location filename="../../vaclient/ui/app.py" line="423"/>
         <source>Open your network settings and enable IPv6.</source>
         <translation>ネットワーク設定を開き、IPv6 を有効にしてください。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="381"/>
-        <location filename="../../vaclient/ui/import_dialog.py" line="39"/>
+        <location filename="../../vaclient/ui/app.py" line="434"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="54"/>
         <source>Import configuration</source>
         <translation>構成のインポート</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="383"/>
+        <location filename="../../vaclient/ui/app.py" line="436"/>
         <source>ClientConfig files (ClientConfig-*.json *.json)</source>
         <translation>ClientConfig ファイル (ClientConfig-*.json *.json)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="397"/>
-        <location filename="../../vaclient/ui/app.py" line="407"/>
+        <location filename="../../vaclient/ui/app.py" line="450"/>
+        <location filename="../../vaclient/ui/app.py" line="486"/>
+        <location filename="../../vaclient/ui/app.py" line="494"/>
         <source>Cannot import {name}</source>
         <translation>{name} をインポートできません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="410"/>
+        <location filename="../../vaclient/ui/app.py" line="471"/>
+        <source>Another configuration is being installed; try again after it.</source>
+        <translation>別の構成をインストール中です。終わってからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="484"/>
+        <source>Cancelled at the administrator prompt; nothing was changed.</source>
+        <translation>管理者の確認画面で取り消されました。何も変更されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="502"/>
+        <source>Installed as {path}.</source>
+        <translation>{path} としてインストールしました。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="504"/>
+        <source>The file it replaced was kept as {path}.</source>
+        <translation>置き換えたファイルは {path} に保存しました。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="506"/>
         <source>Configuration installed</source>
         <translation>構成をインストールしました</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="411"/>
-        <source>Installed as {path}. Start the Connectivity Client again to use it.</source>
-        <translation>{path} としてインストールしました。使用するには Connectivity Client を起動し直してください。</translation>
+        <location filename="../../vaclient/ui/app.py" line="519"/>
+        <source>The Connectivity Client is running and may not read the new file until it starts again: quit it and start it again.</source>
+        <translation>Connectivity Client は実行中のため、再起動するまで新しいファイルを読み込まない可能性があります。いったん終了してから、もう一度起動してください。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="437"/>
+        <location filename="../../vaclient/ui/app.py" line="524"/>
+        <source>If the Connectivity Client is running, quit it and start it again so that it reads the new file.</source>
+        <translation>Connectivity Client が実行中の場合は、新しいファイルを読み込むよう、いったん終了してからもう一度起動してください。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="527"/>
+        <source>Start the Connectivity Client to use it.</source>
+        <translation>使用するには Connectivity Client を起動してください。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/app.py" line="548"/>
         <source>Cannot save the settings</source>
         <translation>設定を保存できません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="445"/>
+        <location filename="../../vaclient/ui/app.py" line="556"/>
         <source>Cannot change start at login</source>
         <translation>ログイン時の起動を変更できません</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/app.py" line="496"/>
+        <location filename="../../vaclient/ui/app.py" line="607"/>
         <source>vaclient {version}
 A companion for the AWS Verified Access Connectivity Client: configuration install, diagnostics and status.</source>
         <translation>vaclient {version}
@@ -160,64 +194,64 @@ AWS Verified Access Connectivity Client の補助ツール: 構成のインス�
         <translation>コピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="52"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="53"/>
         <source>Open the WebView2 download page</source>
         <extracomment>Finding code -&gt; the fix action the controller knows how to carry out.</extracomment>
         <translation>WebView2 のダウンロードページを開く</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="53"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="54"/>
         <source>Import a configuration…</source>
         <translation>構成をインポート…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="54"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="55"/>
         <source>Start the Connectivity Client</source>
         <translation>Connectivity Client を起動</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="55"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="56"/>
         <source>Open the client download page</source>
         <translation>クライアントのダウンロードページを開く</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="56"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="57"/>
         <source>Open the network settings</source>
         <translation>ネットワーク設定を開く</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="117"/>
-        <location filename="../../vaclient/ui/diagnostics.py" line="220"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="118"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="221"/>
         <source>Next step: </source>
         <translation>次の手順: </translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="150"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="151"/>
         <source>vaclient diagnostics</source>
         <translation>vaclient 診断</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="156"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="157"/>
         <source>No diagnosis yet.</source>
         <translation>まだ診断していません。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="158"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="159"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="170"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="171"/>
         <source>&amp;Run again</source>
         <translation>再実行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="171"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="172"/>
         <source>&amp;Copy summary</source>
         <translation>概要をコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="172"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="173"/>
         <source>&amp;Save report…</source>
         <translation>レポートを保存(&amp;S)…</translation>
     </message>
@@ -403,7 +437,7 @@ AWS Verified Access Connectivity Client の補助ツール: 構成のインス�
     </message>
     <message>
         <location filename="../../vaclient/ui/bundle_dialog.py" line="207"/>
-        <location filename="../../vaclient/ui/diagnostics.py" line="173"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="174"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
@@ -468,83 +502,102 @@ AWS Verified Access Connectivity Client の補助ツール: 構成のインス�
         <translation>送信しました。このサポート ID をヘルプデスクに伝えてください:</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="194"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="195"/>
         <source>Checking…</source>
         <translation>確認中…</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="212"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="213"/>
         <source>Everything checked is fine.</source>
         <translation>確認した項目はすべて正常です。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="213"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="214"/>
         <source>Working, with warnings.</source>
         <translation>動作していますが、警告があります。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="214"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="215"/>
         <source>A problem was found.</source>
         <translation>問題が見つかりました。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="252"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="265"/>
         <source>Save report</source>
         <translation>レポートを保存</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/diagnostics.py" line="252"/>
+        <location filename="../../vaclient/ui/diagnostics.py" line="265"/>
         <source>JSON files (*.json)</source>
         <translation>JSON ファイル (*.json)</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/import_dialog.py" line="46"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="61"/>
         <source>Instance {instance} in {region}, routes: {routes}</source>
         <translation>インスタンス {instance} ({region})、ルート: {routes}</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/import_dialog.py" line="54"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="69"/>
         <source>The same file is already installed at {path}.</source>
         <translation>同じファイルが {path} に既にインストールされています。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/import_dialog.py" line="56"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="71"/>
         <source>It replaces the installed file {path} (a backup is kept).</source>
         <translation>インストール済みのファイル {path} を置き換えます (バックアップを残します)。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/import_dialog.py" line="58"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="73"/>
         <source>It will be installed as {path}.</source>
         <translation>{path} としてインストールされます。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/import_dialog.py" line="65"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="80"/>
         <source>Changes</source>
         <translation>変更点</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/import_dialog.py" line="66"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="81"/>
         <source>Setting</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/import_dialog.py" line="66"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="81"/>
         <source>Installed</source>
         <translation>インストール済み</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/import_dialog.py" line="66"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="81"/>
         <source>New</source>
         <translation>新規</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/import_dialog.py" line="76"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="91"/>
         <source>Installing needs administrator rights; the system will ask.</source>
         <translation>インストールには管理者権限が必要です。システムが確認を求めます。</translation>
     </message>
     <message>
-        <location filename="../../vaclient/ui/import_dialog.py" line="82"/>
-        <location filename="../../vaclient/ui/import_dialog.py" line="84"/>
+        <location filename="../../vaclient/ui/import_dialog.py" line="95"/>
+        <source>Installing… confirm the administrator prompt.</source>
+        <translation>インストール中… 管理者の確認画面で許可してください。</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="99"/>
+        <source>Installing</source>
+        <translation>インストール中</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="106"/>
+        <source>Installation status</source>
+        <translation>インストールの状態</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="112"/>
+        <source>&amp;Install</source>
+        <translation>インストール(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../vaclient/ui/import_dialog.py" line="114"/>
         <source>Install</source>
         <translation>インストール</translation>
     </message>

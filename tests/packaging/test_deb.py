@@ -90,7 +90,7 @@ def test_installed_cli_runs(installed_deb: Path, tmp_path: Path) -> None:
     assert version.stdout.strip().startswith("vaclient ")
 
     doctor = subprocess.run(
-        ["/usr/bin/vaclient", "doctor", "--json", "--no-log-file", "--timeout", "1"],
+        ["/usr/bin/vaclient", "--no-log-file", "doctor", "--json", "--timeout", "1"],
         env=env,
         capture_output=True,
         text=True,

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QThreadPool
 
 from vaclient.checks.model import CheckResult, EndpointVerdict, Report, Stage, Status
+from vaclient.config.install import plan_install
+from vaclient.config.safety import Privileges
+from vaclient.config.store import InstallResult
 from vaclient.settings import Endpoint, Settings
 from vaclient.status import ClientState, ConfigState, QuickStatus, RouteState, TunnelState
 from vaclient.ui.app import TrayController
 from vaclient.ui.services import Services
 
 EXAMPLE = Path(__file__).parents[2] / "resources/examples/ClientConfig-vai-0123456789abcdef0.json"
+#: A user who may not write the configuration folder: installs go through the elevator.
+UNPRIVILEGED = Privileges(is_privileged=lambda: False, can_write=lambda path: False)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -100,9 +104,14 @@ def make_report(*, failing: bool = True) -> Report:
 
 
 class Recorder:
-    """Fake OS boundary: records every call, returns canned local results."""
+    """Fake OS boundary: records every call, returns canned local results.
 
-    def __init__(self) -> None:
+    ``plan_install`` plans for real against ``config_dir`` (nothing is
+    written); ``execute_install`` only records and says where it installed.
+    """
+
+    def __init__(self, config_dir: Path | None = None) -> None:
+        self.config_dir = config_dir
         self.calls: list[tuple[str, Any]] = []
         self.status = make_status()
         self.report = make_report()
@@ -124,10 +133,8 @@ class Recorder:
             quick_status=record("quick_status", lambda: self.status),
             run_doctor=record("run_doctor", lambda: self.report),
             launch_client=record("launch_client"),
-            plan_install=record("plan_install"),
-            execute_install=record(
-                "execute_install", lambda: SimpleNamespace(destination=Path("/cfg/x.json"))
-            ),
+            plan_install=self.plan,
+            execute_install=self.install,
             open_url=record("open_url", True),
             open_folder=record("open_folder", True),
             open_ipv6_settings=record("open_ipv6_settings", True),
@@ -136,13 +143,22 @@ class Recorder:
             save_settings=save,
         )
 
+    def plan(self, path: Path) -> Any:
+        self.calls.append(("plan_install", (path,)))
+        assert self.config_dir is not None, "give the Recorder a config_dir to import"
+        return plan_install(path, self.config_dir, privileges=UNPRIVILEGED)
+
+    def install(self, plan: Any) -> InstallResult:
+        self.calls.append(("execute_install", (plan,)))
+        return InstallResult(plan.destination, None, changed=True, elevated=True)
+
     def names(self) -> list[str]:
         return [name for name, _args in self.calls]
 
 
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
+def recorder(tmp_path: Path) -> Recorder:
+    return Recorder(tmp_path / "Connectivity Client")
 
 
 @pytest.fixture
@@ -160,7 +176,6 @@ def _controller(qtbot: Any, recorder: Recorder, pool: QThreadPool, tray: bool) -
         tray_available=tray,
         pool=pool,
         ask_open_file=lambda: str(EXAMPLE),
-        confirm_install=lambda plan: True,
     )
     qtbot.addWidget(controller.diagnostics)
     if controller.window is not None:

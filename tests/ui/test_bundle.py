@@ -101,7 +101,7 @@ def test_menu_item_opens_the_preview_listing_files_and_redactions(
 ) -> None:
     controller.menu.aboutToShow.emit()
     texts = [a.text() for a in controller.menu.actions() if not a.isSeparator()]
-    assert texts.index("Make support bundle…") == texts.index("Copy diagnostic summary") + 1
+    assert texts.index("Make support &bundle…") == texts.index("&Copy diagnostic summary") + 1
 
     dialog = _open_bundle(qtbot, controller, planner)
     (plan,) = planner.plans

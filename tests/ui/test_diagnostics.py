@@ -9,10 +9,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from tests.ui.conftest import Recorder, make_report
+from tests.ui.conftest import Recorder, make_report, make_status
 from vaclient.checks.model import CheckResult, Report, Stage, Status
 from vaclient.ui.app import TrayController
 from vaclient.ui.diagnostics import DiagnosticsWindow, summary_text
+from vaclient.ui.import_dialog import ImportPreviewDialog
 from vaclient.ui.services import WEBVIEW2_URL
 
 
@@ -65,14 +66,17 @@ def test_fix_button_emits_its_action(qtbot: Any) -> None:
     assert signal.args == ["open-webview2"]
 
 
-def test_fix_actions_reach_the_os_boundary(controller: TrayController, recorder: Recorder) -> None:
+def test_fix_actions_reach_the_os_boundary(
+    qtbot: Any, controller: TrayController, recorder: Recorder
+) -> None:
     controller.fix("open-webview2")
     controller.fix("ipv6-settings")
-    controller.fix("start-client")
     assert recorder.calls[0] == ("open_url", (WEBVIEW2_URL,))
     assert recorder.calls[1] == ("open_ipv6_settings", ())
+    recorder.status = make_status(up=False)
+    controller.fix("start-client")
+    qtbot.waitUntil(lambda: controller.monitor.connecting, timeout=5000)
     assert recorder.calls[2][0] == "launch_client"
-    assert controller.monitor.connecting
 
 
 def test_import_fix_for_a_missing_configuration(
@@ -98,7 +102,29 @@ def test_import_fix_for_a_missing_configuration(
     button = controller.diagnostics.rows[0].fix_button
     assert button is not None and button.text() == "Import a configuration…"
     button.click()
-    assert recorder.names()[:2] == ["plan_install", "execute_install"]
+    assert recorder.names() == ["plan_install"]
+    previews = [d for d in controller._dialogs if isinstance(d, ImportPreviewDialog)]
+    assert len(previews) == 1 and previews[0].isVisible()
+    previews[0].reject()
+
+
+def test_tab_reaches_fix_buttons_before_the_bottom_buttons(qtbot: Any) -> None:
+    window = _window(qtbot, make_report(failing=True))
+    window.show()
+    qtbot.waitExposed(window)
+    fix = window.rows[1].fix_button
+    assert fix is not None
+    order: list[Any] = []
+    widget = fix
+    for _ in range(50):
+        if widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            order.append(widget)
+        widget = widget.nextInFocusChain()
+        if widget is fix:
+            break
+    buttons = [window.rerun_button, window.copy_button, window.save_button, window.close_button]
+    positions = [order.index(b) for b in buttons]
+    assert order[0] is fix and positions == sorted(positions) and positions[0] == 1
 
 
 def test_copy_and_save(qtbot: Any, tmp_path: Path) -> None:

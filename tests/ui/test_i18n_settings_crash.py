@@ -16,7 +16,7 @@ from PySide6.QtCore import QLocale
 from tests.ui.conftest import Recorder
 from vaclient.logsetup import register_secret
 from vaclient.settings import Endpoint, Settings
-from vaclient.ui.app import TrayController
+from vaclient.ui.app import TrayController, plain_text
 from vaclient.ui.crash import CrashDialog, make_excepthook
 from vaclient.ui.i18n import choose_language, install_translator, remove_translator, tr
 from vaclient.ui.settings_dialog import SettingsDialog
@@ -26,17 +26,18 @@ TRANSLATIONS = Path(__file__).parents[2] / "resources" / "translations"
 
 def test_japanese_translation_changes_the_menu(controller: TrayController) -> None:
     controller.menu.aboutToShow.emit()
-    assert controller.actions["sign_in"].text() == "Sign in"
+    assert controller.actions["sign_in"].text() == "&Sign in"
     translator = install_translator("ja")
     try:
         assert translator is not None
-        assert tr("Run diagnostics") == "診断を実行"
+        assert tr("&Run diagnostics") == "診断を実行(&R)"
         controller.menu.aboutToShow.emit()
-        assert controller.actions["sign_in"].text() == "サインイン"
-        assert controller.actions["quit"].text() == "終了"
+        assert controller.actions["sign_in"].text() == "サインイン(&S)"
+        assert controller.actions["quit"].text() == "終了(&Q)"
+        assert plain_text(controller.actions["quit"].text()) == "終了"
     finally:
         remove_translator(translator)
-    assert tr("Run diagnostics") == "Run diagnostics"
+    assert tr("&Run diagnostics") == "&Run diagnostics"
 
 
 def test_language_choice() -> None:

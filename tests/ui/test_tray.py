@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from tests.ui.conftest import Recorder, make_report, make_status
 from vaclient.paths import log_dir
 from vaclient.ui.app import TrayController
 from vaclient.ui.icons import icon_path, state_icon
+from vaclient.ui.import_dialog import ImportPreviewDialog
 from vaclient.ui.settings_dialog import SettingsDialog
 from vaclient.ui.state import TrayState, derive_state
 
@@ -92,16 +94,16 @@ def test_menu_is_rebuilt_for_the_state(
 ) -> None:
     texts = _menu_texts(controller)
     assert texts[1:] == [
-        "Sign in",
-        "Run diagnostics",
-        "Import configuration…",
-        "Endpoints…",
-        "Copy diagnostic summary",
-        "Make support bundle…",
-        "Open log folder",
-        "Settings…",
-        "About vaclient",
-        "Quit",
+        "&Sign in",
+        "&Run diagnostics",
+        "&Import configuration…",
+        "&Endpoints…",
+        "&Copy diagnostic summary",
+        "Make support &bundle…",
+        "Open &log folder",
+        "Se&ttings…",
+        "&About vaclient",
+        "&Quit",
     ]
     assert not controller.actions["state"].isEnabled()
 
@@ -111,7 +113,12 @@ def test_menu_is_rebuilt_for_the_state(
     with qtbot.waitSignal(controller.monitor.state_changed, timeout=5000):
         controller.monitor.poll_now()
     texts = _menu_texts(controller)
-    assert texts[:2] == ["Connected", "Open Connectivity Client"]
+    assert texts[:2] == ["Connected", "&Open Connectivity Client"]
+
+
+def test_menu_accelerators_are_unique(qtbot: Any, controller: TrayController) -> None:
+    keys = [text[text.index("&") + 1].lower() for text in _menu_texts(controller) if "&" in text]
+    assert len(keys) == 10 and len(set(keys)) == len(keys)
 
 
 def test_sign_in_launches_the_client_and_shows_connecting(
@@ -119,8 +126,8 @@ def test_sign_in_launches_the_client_and_shows_connecting(
 ) -> None:
     recorder.status = make_status(up=False)
     controller.actions["sign_in"].trigger()
+    qtbot.waitUntil(lambda: controller.monitor.connecting, timeout=5000)
     assert recorder.names()[0] == "launch_client"
-    assert controller.monitor.connecting
     qtbot.waitUntil(lambda: controller.view.state is TrayState.CONNECTING, timeout=5000)
 
     recorder.status = make_status()
@@ -140,12 +147,14 @@ def test_run_diagnostics_shows_the_window_with_the_report(
 
 
 def test_import_asks_for_a_file_and_plans_it(
-    controller: TrayController, recorder: Recorder
+    qtbot: Any, controller: TrayController, recorder: Recorder
 ) -> None:
     controller.actions["import"].trigger()
-    assert recorder.calls[0][0] == "plan_install"
+    assert recorder.names() == ["plan_install"]
     assert recorder.calls[0][1][0].name == "ClientConfig-vai-0123456789abcdef0.json"
-    assert recorder.calls[1][0] == "execute_install"
+    (preview,) = [d for d in controller._dialogs if isinstance(d, ImportPreviewDialog)]
+    preview.install_button.click()
+    qtbot.waitUntil(lambda: "execute_install" in recorder.names(), timeout=5000)
 
 
 def test_endpoints_and_settings_open_the_dialog(controller: TrayController) -> None:
@@ -194,7 +203,7 @@ def test_quit_stops_the_monitor_and_leaves_the_loop(
     assert not controller.monitor.check_timer.isActive()
 
 
-def test_launch_failure_is_shown(controller: TrayController) -> None:
+def test_launch_failure_is_shown(qtbot: Any, controller: TrayController) -> None:
     from vaclient.errors import PlatformUnsupported
 
     def fail(settings: Any) -> None:
@@ -202,8 +211,31 @@ def test_launch_failure_is_shown(controller: TrayController) -> None:
 
     controller.services.launch_client = fail
     controller.actions["sign_in"].trigger()
-    assert controller.messages[-1][0] == "Cannot start the Connectivity Client"
+    qtbot.waitUntil(lambda: bool(controller.messages), timeout=5000)
+    title, text = controller.messages[-1]
+    assert title == "Cannot start the Connectivity Client"
+    assert text == "The Connectivity Client exists only for Windows and macOS."
     assert not controller.monitor.connecting
+
+
+def test_launching_the_client_does_not_hold_the_gui_thread(
+    qtbot: Any, controller: TrayController, recorder: Recorder
+) -> None:
+    recorder.status = make_status(up=False)
+    threads: list[threading.Thread] = []
+    release = threading.Event()
+
+    def slow_launch(settings: Any) -> None:
+        threads.append(threading.current_thread())
+        assert release.wait(10)
+
+    controller.services.launch_client = slow_launch
+    controller.actions["sign_in"].trigger()
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+    assert threads[0] is not threading.main_thread()
+    assert not controller.monitor.connecting  # not before the client was started
+    release.set()
+    qtbot.waitUntil(lambda: controller.monitor.connecting, timeout=5000)
 
 
 def test_without_a_tray_a_window_has_the_same_actions(
@@ -215,7 +247,7 @@ def test_without_a_tray_a_window_has_the_same_actions(
     names = [b.accessibleName() for b in windowed.window.buttons]
     assert names[:3] == ["Sign in", "Run diagnostics", "Import configuration…"]
     windowed.window.buttons[0].click()
-    assert recorder.names()[0] == "launch_client"
+    qtbot.waitUntil(lambda: "launch_client" in recorder.names(), timeout=5000)
 
     recorder.report = make_report(failing=False)
     with qtbot.waitSignal(windowed.monitor.report_updated, timeout=5000):

@@ -9,7 +9,7 @@ import re
 import secrets
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -346,3 +346,19 @@ def test_failed_commands_are_recorded_not_fatal(world: dict[str, object], tmp_pa
     assert "system: route print -6: the program is not installed" in plan.problems
     assert "report.json" in {n for n, _, _ in plan.files}
     assert not any(name.startswith("system/") for name, _, _ in plan.files)
+
+
+@pytest.mark.parametrize("anonymize", [False, True])
+def test_problem_lines_are_scrubbed_too(world: dict[str, object], anonymize: bool) -> None:
+    leaked = world["secrets"][0]  # type: ignore[index]
+
+    def failing_doctor(_options: BundleOptions) -> Report:
+        raise OSError(f"resolver said {leaked}")
+
+    options = replace(world["options"], anonymize=anonymize)  # type: ignore[type-var]
+    plan = plan_bundle(options, runner=ReplayRunner({}), doctor=failing_doctor)
+
+    lines = [p for p in plan.problems if p.startswith("report:")]
+    assert len(lines) == 1
+    assert leaked not in lines[0]
+    assert "***" in lines[0]

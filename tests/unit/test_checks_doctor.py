@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import psutil
@@ -76,7 +76,7 @@ class FakeWindows(FakePlatform):
     def client_installation(self) -> ClientInstallation:
         return ClientInstallation(True, "1.0.6", r"C:\Program Files\Connectivity Client")
 
-    def client_process(self) -> ProcessMatch:
+    def client_process(self, names: Sequence[str] = ()) -> ProcessMatch:
         return ProcessMatch(4242, "Connectivity Client.exe", "", "Connectivity Client.exe")
 
     def webview2(self) -> Probe:

@@ -151,3 +151,43 @@ def test_plist_and_json_policies(tmp_path: Path) -> None:
     assert read_json_policy(policy_json).values == {"TunnelInterface": "utun7"}
     assert read_json_policy(broken).values == {}
     assert read_json_policy(tmp_path / "absent.json").values == {}
+
+
+def test_client_processes_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+
+    save_settings(Settings(client_processes=("Connectivity Client", "VA*")), path)
+
+    raw = json.loads(path.read_text())
+    assert raw["client_processes"] == ["Connectivity Client", "VA*"]
+    assert load_settings(path).client_processes == ("Connectivity Client", "VA*")
+
+
+def test_client_processes_must_be_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"client_processes": "Connectivity Client"}))
+
+    with pytest.raises(UsageError, match="expected a list of strings, not str"):
+        load_settings(path)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ["Connectivity Client.exe", "VA*"],  # REG_MULTI_SZ, plist array, JSON list
+        "Connectivity Client.exe\nVA*\n",  # newline-separated text
+        ["Connectivity Client.exe", "", "  VA*  "],  # blanks dropped, spaces trimmed
+    ],
+)
+def test_policy_client_processes(value: object) -> None:
+    effective = apply_policy(Settings(), Policy({"ClientProcesses": value}, "test"))
+
+    assert effective.client_processes == ("Connectivity Client.exe", "VA*")
+    assert effective.managed == ("client_processes",)
+
+
+@pytest.mark.parametrize("value", [42, ["Connectivity Client.exe", 7], {"a": "b"}])
+def test_bad_policy_client_processes_are_ignored(value: object) -> None:
+    user = Settings(client_processes=("Mine",))
+
+    assert apply_policy(user, Policy({"ClientProcesses": value}, "test")) == user

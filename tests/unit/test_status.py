@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from vaclient.net.lookup import longest_prefix_match
 from vaclient.net.model import Interface, Route
 from vaclient.platforms.base import ClientInstallation, Platform
+from vaclient.platforms.processes import ProcessMatch
 from vaclient.status import collect_status, find_tunnel, probe_address, render_text
 
 EXAMPLE = Path(__file__).parents[2] / "resources/examples/ClientConfig-vai-0123456789abcdef0.json"
@@ -181,3 +184,50 @@ def test_status_loads_no_heavy_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+class RecordingPlatform(FakePlatform):
+    """Records the process names the status asks the platform to look for."""
+
+    def __init__(self) -> None:
+        super().__init__([WIFI, TAP], [DEFAULT])
+        self.names: list[tuple[str, ...]] = []
+
+    def client_process(self, names: Sequence[str] = ()) -> ProcessMatch | None:
+        self.names.append(tuple(names))
+        return ProcessMatch(4242, "VA Client.exe", "", names[0]) if names else None
+
+
+def test_client_process_names_are_passed_through(config_dir: Path) -> None:
+    platform = RecordingPlatform()
+
+    given = collect_status(platform=platform, config_dir=config_dir, client_processes=["VA*"])
+    none = collect_status(platform=platform, config_dir=config_dir, client_processes=())
+
+    assert platform.names == [("VA*",), ()]
+    assert given.client.running is True
+    assert none.client.running is False
+
+
+def test_client_process_names_come_from_the_settings(config_dir: Path) -> None:
+    folder = Path(os.environ["VACLIENT_SETTINGS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.json").write_text(json.dumps({"client_processes": ["VA Client*"]}))
+    platform = RecordingPlatform()
+
+    status = collect_status(platform=platform, config_dir=config_dir)
+
+    assert platform.names == [("VA Client*",)]
+    assert status.client.running is True
+
+
+def test_broken_settings_do_not_stop_the_status(config_dir: Path) -> None:
+    folder = Path(os.environ["VACLIENT_SETTINGS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.json").write_text("{broken")
+    platform = RecordingPlatform()
+
+    status = collect_status(platform=platform, config_dir=config_dir)
+
+    assert platform.names == [()]
+    assert status.client.running is False

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vaclient.aws.session import aws_errors
+from vaclient.config.model import TOP_LEVEL_FIELDS
 from vaclient.errors import UsageError
 from vaclient.fileio import write_atomic
 from vaclient.logsetup import register_secret
@@ -26,15 +27,9 @@ from vaclient.logsetup import register_secret
 logger = logging.getLogger(__name__)
 
 INSTANCE_ID = re.compile(r"^vai-[0-9a-f]{8,32}$")
-#: Keys of the response that belong in the file, in the order the console writes them.
-CONFIG_KEYS = (
-    "Version",
-    "VerifiedAccessInstanceId",
-    "Region",
-    "DeviceTrustProviders",
-    "UserTrustProvider",
-    "OpenVpnConfigurations",
-)
+#: Keys of the response that belong in the file: a ClientConfig's top-level
+#: fields, in the order the console writes them.
+CONFIG_KEYS = TOP_LEVEL_FIELDS
 
 
 def check_instance_id(instance_id: str) -> str:

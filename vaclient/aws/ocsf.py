@@ -96,6 +96,7 @@ def _get(record: Mapping[str, Any], path: str) -> Any:
 
 
 def _host_port(host: Any, port: Any) -> str:
+    """``host:port`` (IPv6 in brackets), ``host`` without a port, "" without a host."""
     if not host:
         return ""
     host = str(host)
@@ -117,6 +118,7 @@ def _decision(authorizations: Any) -> tuple[str, str]:
 
 
 def _user(user: Any) -> str:
+    """The user's e-mail address if it is one (it can be masked text), else a name or ID."""
     if not isinstance(user, Mapping):
         return ""
     email = str(user.get("email_addr") or "")
@@ -126,6 +128,7 @@ def _user(user: Any) -> str:
 
 
 def _time(record: Mapping[str, Any], fallback_ms: int | None) -> _dt.datetime | None:
+    """The record's first readable time stamp, else the CloudWatch event's."""
     for key in ("time", "end_time", "start_time", "metadata.logged_time"):
         stamp = epoch_to_datetime(_get(record, key))
         if stamp is not None:
@@ -150,59 +153,86 @@ def parse_record(record: Mapping[str, Any] | str, fallback_ms: int | None = None
     ``AccessAttempt(user="ssouser01", endpoint="vae-0818a4b1cbed80b83",
     destination="10.0.2.35:22", decision="Deny", policy="engineers-only", ...)``.
     """
+    record = _as_record(record)
+    class_uid = str(record.get("class_uid"))
+    # Class 3003 is TCP (1.0.0-rc.2); the others are HTTP.
+    tcp = class_uid == "3003"
+    fields = _tcp_fields(record) if tcp else _http_fields(record, class_uid)
+
+    return AccessAttempt(
+        time=_time(record, fallback_ms),
+        log_version=str(_get(record, "metadata.version") or ""),
+        status=str(record.get("status") or record.get("activity") or ""),
+        client=_host_port(_get(record, "device.ip"), _get(record, "device.port")),
+        **fields,
+    )
+
+
+def _as_record(record: Mapping[str, Any] | str) -> Mapping[str, Any]:
+    """The record as a mapping, parsed from JSON if need be.
+
+    Raises:
+        ValueError: not JSON, or no ``class_uid`` (not an OCSF record).
+    """
     if isinstance(record, str):
         try:
             record = json.loads(record)
         except json.JSONDecodeError as err:
             raise ValueError(f"not JSON (column {err.colno})") from err
+
     if not isinstance(record, Mapping) or "class_uid" not in record:
         raise ValueError("not an OCSF record (no class_uid)")
+    return record
 
-    class_uid = str(record.get("class_uid"))
-    version = str(_get(record, "metadata.version") or "")
-    client = _host_port(_get(record, "device.ip"), _get(record, "device.port"))
-    when = _time(record, fallback_ms)
-    status = str(record.get("status") or record.get("activity") or "")
 
-    if class_uid == "3003":  # TCP, 1.0.0-rc.2
-        decision, policy = _decision(_get(record, "data.authorizations"))
-        flow = _get(record, "data.context.tcp_flow") or {}
-        destination = _host_port(flow.get("destination_ip"), flow.get("destination_port"))
-        if not destination:
-            destination = _host_port(
-                _get(record, "dst_endpoint.ip"), _get(record, "dst_endpoint.port")
-            )
-        privileges = record.get("privileges") or []
-        return AccessAttempt(
-            user=_user(record.get("user")) or _user(_get(record, "actor.user")),
-            endpoint=", ".join(str(p) for p in privileges) if isinstance(privileges, list) else "",
-            destination=destination,
-            decision=decision,
-            policy=policy,
-            protocol=str(_get(record, "data.protocol") or "tcp"),
-            idp=str(_get(record, "data.idp.name") or ""),
-            time=when,
-            log_version=version,
-            status=status,
-            client=client,
+def _tcp_fields(record: Mapping[str, Any]) -> dict[str, str]:
+    """Who, where and the decision of a TCP record (class ``3003``).
+
+    The decision and identity provider sit under ``data``, the user at the
+    top level (or, in some records, under ``actor``), the endpoint IDs in
+    ``privileges`` and the destination in ``data.context.tcp_flow`` or
+    ``dst_endpoint``.
+    """
+    decision, policy = _decision(_get(record, "data.authorizations"))
+
+    flow = _get(record, "data.context.tcp_flow") or {}
+    destination = _host_port(flow.get("destination_ip"), flow.get("destination_port"))
+    if not destination:
+        destination = _host_port(
+            _get(record, "dst_endpoint.ip"), _get(record, "dst_endpoint.port")
         )
 
-    # HTTP: 1.0.0-rc.2 keeps identity under "actor", 0.1 under "identity".
+    privileges = record.get("privileges") or []
+    return {
+        "user": _user(record.get("user")) or _user(_get(record, "actor.user")),
+        "endpoint": ", ".join(str(p) for p in privileges) if isinstance(privileges, list) else "",
+        "destination": destination,
+        "decision": decision,
+        "policy": policy,
+        "protocol": str(_get(record, "data.protocol") or "tcp"),
+        "idp": str(_get(record, "data.idp.name") or ""),
+    }
+
+
+def _http_fields(record: Mapping[str, Any], class_uid: str) -> dict[str, str]:
+    """Who, where and the decision of an HTTP record (class ``3006`` or ``208001``).
+
+    Raises:
+        ValueError: another class, without an ``identity`` object either.
+    """
+    # 1.0.0-rc.2 keeps identity under "actor", 0.1 under "identity".
     who = "actor" if class_uid == "3006" else "identity"
     if class_uid not in ("3006", "208001") and not isinstance(record.get(who), Mapping):
         raise ValueError(f"not a Verified Access access record (class_uid {class_uid})")
+
     decision, policy = _decision(_get(record, f"{who}.authorizations"))
     host = _get(record, "http_request.url.hostname")
-    return AccessAttempt(
-        user=_user(_get(record, f"{who}.user")),
-        endpoint=str(host or ""),
-        destination=_host_port(host, _get(record, "http_request.url.port")),
-        decision=decision,
-        policy=policy,
-        protocol="http",
-        idp=str(_get(record, f"{who}.idp.name") or ""),
-        time=when,
-        log_version=version,
-        status=status,
-        client=client,
-    )
+    return {
+        "user": _user(_get(record, f"{who}.user")),
+        "endpoint": str(host or ""),
+        "destination": _host_port(host, _get(record, "http_request.url.port")),
+        "decision": decision,
+        "policy": policy,
+        "protocol": "http",
+        "idp": str(_get(record, f"{who}.idp.name") or ""),
+    }

@@ -6,6 +6,11 @@ folder (``ClientConfig-*.json``). Each file gets ``config.valid:<file>``
 is an installed file, ``config.permissions:<file>``: the Connectivity Client
 trusts whatever is in that folder, so a file or folder that a
 non-administrator can write is a way to redirect the tunnel.
+
+On POSIX the permissions check reads ``lstat``; on Windows it asks the
+platform for the owner and access list (:meth:`Platform.file_security`) and
+applies the same rules as installing
+(:func:`vaclient.config.safety.windows_acl_problems`).
 """
 
 from __future__ import annotations
@@ -17,11 +22,16 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaclient.checks.model import Stage, Status
 from vaclient.checks.runner import Outcome, Step, StepContext, fail, ok, skip
-from vaclient.errors import ConfigError, VaclientError
-from vaclient.paths import current_os, default_client_config_dir
+from vaclient.errors import ConfigError, PlatformUnsupported, VaclientError
+from vaclient.paths import default_client_config_dir
+from vaclient.platforms.base import Platform
+
+if TYPE_CHECKING:
+    from vaclient.config.safety import AclProblem
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +119,27 @@ def permission_problems(path: Path, machine_wide: bool) -> list[str]:
     return problems
 
 
+def windows_permission_problems(platform: Platform, path: Path) -> list[AclProblem]:
+    """What lets a non-administrator change ``path`` on Windows; empty when nothing.
+
+    Reads the owner and access list through the platform and applies the
+    installer's rules (:func:`~vaclient.config.safety.windows_acl_problems`).
+
+    Raises:
+        PlatformUnsupported: the platform cannot read access lists.
+        OSError: the entry's access list cannot be read.
+    """
+    from vaclient.config.safety import windows_acl_problems
+
+    return windows_acl_problems(platform.file_security(path), path)
+
+
 def config_chains(
-    sources: Sequence[ConfigSource], config_dir: Path, *, given: bool
+    sources: Sequence[ConfigSource],
+    config_dir: Path,
+    *,
+    given: bool,
+    platform: Platform | None = None,
 ) -> list[list[Step]]:
     """``config.present``, then per file validity and (installed files) permissions.
 
@@ -118,6 +147,8 @@ def config_chains(
         sources: the files to check.
         config_dir: the folder they were found in (named in messages).
         given: True when the files came from ``--config``.
+        platform: the OS; on Windows it reads the access lists. None: a
+            POSIX check with ``lstat``.
     """
 
     def present(_: StepContext) -> Outcome:
@@ -150,7 +181,7 @@ def config_chains(
                     source.permissions_id,
                     "ClientConfig protected",
                     Stage.CONFIG,
-                    _permissions(source.path, machine_wide),
+                    _permissions(source.path, machine_wide, platform),
                 )
             )
         chains.append(chain)
@@ -194,14 +225,12 @@ def _validity(path: Path) -> StepFn:
     return check
 
 
-def _permissions(path: Path, machine_wide: bool) -> StepFn:
+def _permissions(path: Path, machine_wide: bool, platform: Platform | None) -> StepFn:
     """The permissions check of one installed file and its folder."""
 
     def check(_: StepContext) -> Outcome:
-        if current_os() == "windows":
-            # TODO(windows): read the ACL (owner SYSTEM/Administrators, no write for
-            # Users) through the platform once it offers an ACL reader.
-            return skip("the folder's ACL is not checked on Windows yet")
+        if platform is not None and platform.name == "windows":
+            return _windows_permissions(platform, path)
         problems = permission_problems(path.parent, machine_wide) + permission_problems(
             path, machine_wide
         )
@@ -210,6 +239,39 @@ def _permissions(path: Path, machine_wide: bool) -> StepFn:
         return ok(f"{path.name} and its folder are writable only by their owner")
 
     return check
+
+
+def _windows_permissions(platform: Platform, path: Path) -> Outcome:
+    """The Windows form: owner and access list of the folder, then of the file."""
+    found: list[tuple[Path, AclProblem]] = []
+    for entry in (path.parent, path):
+        try:
+            found.extend((entry, p) for p in windows_permission_problems(platform, entry))
+        except (PlatformUnsupported, OSError) as err:
+            reason = err.message if isinstance(err, VaclientError) else _os_reason(err)
+            logger.info("cannot read the access list of %s: %s", entry, reason)
+            return skip(f"cannot read the access list of {entry}: {reason}", path=str(entry))
+
+    if not found:
+        return ok(
+            f"{path.name} and its folder are owned by administrators and writable by nobody else"
+        )
+    problems = [f"{entry} {problem.text}" for entry, problem in found]
+    sids = list(dict.fromkeys(p.sid for _, p in found if p.sid))
+    return Outcome(
+        Status.FAIL,
+        "config-permissions",
+        "; ".join(problems),
+        {"problems": problems, "sids": sids},
+        hint=found[0][1].hint,
+    )
+
+
+def _os_reason(err: OSError) -> str:
+    """An OSError as a short reason: ``Access is denied``, ``... (error 1332)``."""
+    winerror = getattr(err, "winerror", None)
+    text = err.strerror or str(err) or type(err).__name__
+    return f"{text} (error {winerror})" if winerror else text
 
 
 def valid_routes(

@@ -33,7 +33,7 @@ from vaclient.checks.runner import Step, StepContext, run_chains
 from vaclient.net import dns
 from vaclient.paths import client_config_dir
 from vaclient.platforms.base import Platform, Probe
-from vaclient.settings import Endpoint, Settings
+from vaclient.settings import Endpoint, Settings, effective_settings
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +54,9 @@ class DoctorOptions:
         timeout: seconds for each network operation.
         deadline: seconds for the whole run (default: twice ``timeout`` plus
             :data:`STARTUP_ALLOWANCE_S`).
-        use_settings: read the settings file (saved endpoints, tunnel
-            interface, extra VPN process names).
+        use_settings: read the settings file and the administrator's policy
+            (saved endpoints, tunnel interface, the client's process names,
+            extra VPN process names).
         nameservers: DNS servers to ask (``ADDR``, ``ADDR:PORT``,
             ``[V6ADDR]:PORT``); default: the platform's, else the system's.
         compare_system_dns: also ask the system resolver and warn when it
@@ -84,11 +85,7 @@ def _load_settings(use: bool) -> Settings:
     """The effective settings (user file plus policy), or defaults when not used."""
     if not use:
         return Settings()
-    from vaclient import settings as settings_module
-
-    loader = getattr(settings_module, "effective_settings", settings_module.load_settings)
-    loaded = loader()
-    return loaded if isinstance(loaded, Settings) else Settings()
+    return effective_settings()
 
 
 def merge_endpoints(given: Sequence[Endpoint], saved: Sequence[Endpoint]) -> list[Endpoint]:
@@ -144,7 +141,9 @@ def build_plan(
     override = options.tunnel_interface or settings.tunnel_interface or None
     chains: list[list[Step]] = [
         *prereq.prereq_chains(platform, settings, tunnel.TUNNEL_INTERFACE, socket_probe),
-        *configs.config_chains(sources, config_dir, given=bool(options.configs)),
+        *configs.config_chains(
+            sources, config_dir, given=bool(options.configs), platform=platform
+        ),
         tunnel.tunnel_steps(platform, override, routes_only),
     ]
 

@@ -115,8 +115,7 @@ def client_steps(platform: Platform, settings: Settings) -> list[Step]:
         result = ctx.result(CLIENT_INSTALLED)
         if result is not None and result.status is Status.SKIP:
             return skip(NO_CLIENT_HERE)
-        probe = getattr(platform, "client_process", None)
-        match = probe() if callable(probe) else processes.client_running(os_name=platform.name)
+        match = platform.client_process(settings.client_processes)
         if match is None:
             return fail("client-not-running", "no Connectivity Client process is running")
         return ok(f"running as {match.name} (pid {match.pid})", pid=match.pid, name=match.name)

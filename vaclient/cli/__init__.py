@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]  # argparse's NoReturn
         self.print_usage(sys.stderr)
         sys.stderr.write(f"vaclient: error: {message}\n")
-        sys.stderr.write(f"Run '{self.prog} --help' for the options.\n")
+        sys.stderr.write(f"hint: Run '{self.prog} --help' for the options.\n")
         raise SystemExit(EXIT_USAGE)
 
 

@@ -14,12 +14,12 @@ import ipaddress
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from vaclient.checks.codes import finding
 from vaclient.cli.common import add_json, command_help, print_json
 from vaclient.errors import EXIT_OK, UsageError
+from vaclient.fileio import read_limited
 from vaclient.net.dig import DigResult, parse_dig
 from vaclient.net.ipconfig import Adapter, parse_ipconfig
 from vaclient.net.lookup import longest_prefix_match
@@ -28,6 +28,10 @@ from vaclient.net.routes import DESCRIPTIONS, FORMATS, family_of, parse_kind
 from vaclient.net.routes.windows import VERIFIED_ACCESS_TAP_PREFIX, parse_interface_list
 
 logger = logging.getLogger(__name__)
+
+#: The largest input read: a desktop's route table or ``ipconfig /all`` is a few
+#: KiB; more than this is not pasted command output (or is a whole router's table).
+MAX_INPUT_BYTES = 8 * 1024 * 1024
 
 _TUNNEL_PREFIXES = {"macos": ("utun",), "linux": ("tun", "tap")}
 
@@ -74,19 +78,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def read_input(path: str) -> tuple[str, str]:
     """The text of ``path`` (``-`` = stdin) and a name for it in messages.
 
+    Reads at most :data:`MAX_INPUT_BYTES`; a folder, pipe or device is
+    refused instead of waited on.
+
     Raises:
-        UsageError: the file cannot be read.
+        UsageError: the file cannot be read, or is larger than the limit.
     """
     if path == "-":
-        return decode(sys.stdin.buffer.read()), "<stdin>"
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
+        data, source = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1), "<stdin>"
+    else:
+        try:
+            data, source = read_limited(path, MAX_INPUT_BYTES), path
+        except OSError as err:
+            raise UsageError(
+                f"cannot read {path}: {err.strerror or err}",
+                "check the file name; use '-' to read the output from standard input",
+            ) from err
+    if len(data) > MAX_INPUT_BYTES:
         raise UsageError(
-            f"cannot read {path}: {err.strerror or err}",
-            "check the file name; use '-' to read the output from standard input",
-        ) from err
-    return decode(data), path
+            f"{source} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB; "
+            "that is not the saved output of one command",
+            "save only the output of the one command (route print -6, ipconfig /all "
+            "or dig) and pass that file",
+        )
+    return decode(data), source
 
 
 def decode(data: bytes) -> str:

@@ -20,7 +20,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vaclient.cli.common import add_config_dir, add_json, command_help, print_json
+from vaclient.cli.common import (
+    add_config_dir,
+    add_json,
+    command_help,
+    positive_int,
+    print_json,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +189,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     access.add_argument("--user", metavar="EMAIL_OR_NAME", help="only this user's attempts")
     access.add_argument("--since", default="1h", help="how far back: 30m, 1h, 2d (default 1h)")
     access.add_argument(
-        "--limit", type=int, default=5000, metavar="N", help="read at most N events"
+        "--limit", type=positive_int, default=5000, metavar="N", help="read at most N events"
     )
     add_json(access)
     access.set_defaults(func=_access_log)

@@ -62,6 +62,10 @@ def _run(args: argparse.Namespace) -> int:
             "--no-doctor and --report cannot be combined",
             "Use --report FILE to include a saved report, or --no-doctor for none.",
         )
+    if args.report:
+        from vaclient.cli.report_cmd import load_report
+
+        load_report(Path(args.report))  # refuse a bad file before the slow collection
     settings = load_settings()
     upload_url = None
     if args.upload is not None:

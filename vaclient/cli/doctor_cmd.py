@@ -8,23 +8,28 @@ exist, a malformed ``--endpoint``, a broken settings file).
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
-from vaclient.cli.common import add_config_dir, add_json, command_help
+from vaclient.cli.common import add_config_dir, add_json, command_help, positive_seconds
 from vaclient.errors import EXIT_FAILED, EXIT_OK, UsageError
+from vaclient.fileio import read_limited, read_problem
 
 
-def _seconds(text: str) -> float:
-    """argparse type: a positive number of seconds."""
+def _check_readable(path: Path) -> None:
+    """Refuse a ``--config`` that cannot be read at all (its content is a finding).
+
+    Raises:
+        UsageError: missing, a folder, a pipe or device, or unreadable.
+    """
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a positive number of seconds")
-    return value
+        read_limited(path, 0)
+    except OSError as err:
+        problem = "no such file" if isinstance(err, FileNotFoundError) else read_problem(err)
+        raise UsageError(
+            f"--config {path}: {problem}",
+            "Give the path of an exported ClientConfig-vai-....json file.",
+        ) from err
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,14 +63,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--timeout",
         metavar="SECONDS",
-        type=_seconds,
+        type=positive_seconds,
         default=3.0,
         help="timeout of each network operation (default: 3)",
     )
     parser.add_argument(
         "--deadline",
         metavar="SECONDS",
-        type=_seconds,
+        type=positive_seconds,
         help="time limit of the whole run (default: twice the timeout plus 2)",
     )
     parser.add_argument(
@@ -96,11 +101,7 @@ def run(args: argparse.Namespace) -> int:
     endpoints = tuple(Endpoint.parse(raw) for raw in args.endpoint)
     configs = tuple(Path(raw) for raw in args.config)
     for path in configs:
-        if not path.is_file():
-            raise UsageError(
-                f"--config {path}: no such file",
-                "Give the path of an exported ClientConfig-vai-....json file.",
-            )
+        _check_readable(path)
 
     options = DoctorOptions(
         configs=configs,

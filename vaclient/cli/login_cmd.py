@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vaclient.cli.common import add_config_dir, command_help
+from vaclient.cli.common import add_config_dir, command_help, positive_seconds
 from vaclient.errors import (
     EXIT_CANCELLED,
     EXIT_FAILED,
@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_config_dir(parser)
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=positive_seconds,
         default=DEFAULT_TIMEOUT_S,
         metavar="SECONDS",
         help=f"how long to wait for the tunnel (default {DEFAULT_TIMEOUT_S:.0f})",

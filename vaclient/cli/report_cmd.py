@@ -20,10 +20,14 @@ import sys
 from pathlib import Path
 
 from vaclient.checks.model import REPORT_SCHEMA, Report
-from vaclient.cli.common import add_json, command_help, print_json
+from vaclient.cli.common import add_json, command_help, print_json, require_display
 from vaclient.errors import UsageError
+from vaclient.fileio import read_limited, read_problem
 
 logger = logging.getLogger(__name__)
+
+#: The largest report read: a saved diagnosis is a few KiB, even with many endpoints.
+MAX_REPORT_BYTES = 8 * 1024 * 1024
 
 _NOT_A_REPORT_HINT = (
     "Give a file written by 'vaclient doctor --json > FILE' or the report.json "
@@ -38,16 +42,27 @@ def load_report(path: Path) -> Report:
         UsageError: the file is missing, unreadable, not JSON or not a vaclient report.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = read_limited(path, MAX_REPORT_BYTES)
     except FileNotFoundError as err:
         raise UsageError(f"{path}: no such file", _NOT_A_REPORT_HINT) from err
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"{path}: cannot read the file ({err})", _NOT_A_REPORT_HINT) from err
+    except OSError as err:
+        raise UsageError(f"{path}: {read_problem(err)}", _NOT_A_REPORT_HINT) from err
+    if len(data) > MAX_REPORT_BYTES:
+        raise UsageError(
+            f"{path}: not a vaclient report (larger than {MAX_REPORT_BYTES // (1024 * 1024)} "
+            "MiB; a report is a few KiB)",
+            _NOT_A_REPORT_HINT,
+        )
+    text = _report_text(path, data)
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as err:
         raise UsageError(
             f"{path}: not a vaclient report (not JSON: line {err.lineno})", _NOT_A_REPORT_HINT
+        ) from err
+    except RecursionError as err:
+        raise UsageError(
+            f"{path}: not a vaclient report (JSON nested too deeply)", _NOT_A_REPORT_HINT
         ) from err
     if not isinstance(raw, dict) or raw.get("schema") != REPORT_SCHEMA:
         schema = raw.get("schema") if isinstance(raw, dict) else None
@@ -60,6 +75,26 @@ def load_report(path: Path) -> Report:
     except (KeyError, ValueError, TypeError) as err:
         raise UsageError(
             f"{path}: the report is damaged ({type(err).__name__}: {err})", _NOT_A_REPORT_HINT
+        ) from err
+
+
+def _report_text(path: Path, data: bytes) -> str:
+    """The report's bytes as text: UTF-8, or UTF-16 with a byte order mark.
+
+    Windows PowerShell 5 writes ``vaclient doctor --json > FILE`` as UTF-16,
+    so that form is read too.
+
+    Raises:
+        UsageError: the bytes are not text in either encoding.
+    """
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise UsageError(
+            f"{path}: not a vaclient report (not {encoding.upper().removesuffix('-SIG')} "
+            f"text: byte 0x{data[err.start]:02x} at offset {err.start})",
+            _NOT_A_REPORT_HINT,
         ) from err
 
 
@@ -87,6 +122,10 @@ def _html(args: argparse.Namespace) -> int:
 
 def _view(args: argparse.Namespace) -> int:
     report = load_report(Path(args.file))
+    require_display(
+        f"Use 'vaclient report show {args.file}', or 'vaclient report html {args.file}' "
+        "and open the page in a browser."
+    )
     try:
         diagnostics = importlib.import_module("vaclient.ui.diagnostics")
     except ImportError as err:

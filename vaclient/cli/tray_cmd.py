@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from vaclient.cli.common import command_help
+from vaclient.cli.common import command_help, require_display
+from vaclient.errors import UsageError
+from vaclient.fileio import read_limited, read_problem
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,8 +25,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+def _check_file(path: str) -> None:
+    """Refuse a FILE that cannot be read at all before any window opens.
+
+    Its content is checked by the import preview, which explains problems
+    in the window; a missing file, a folder or a pipe is a typing mistake
+    better named here.
+
+    Raises:
+        UsageError: the file cannot be opened as a regular file.
+    """
+    try:
+        read_limited(path, 0)
+    except OSError as err:
+        raise UsageError(
+            f"{path}: {read_problem(err)}",
+            "Give the path of the ClientConfig-vai-....json file from your administrator.",
+        ) from err
+
+
 def run(args: argparse.Namespace) -> int:
-    """Start the Qt application."""
+    """Check the files given, then start the Qt application."""
+    for path in args.files:
+        _check_file(path)
+    require_display(
+        "Run the tray in a desktop session; here, use 'vaclient status' or 'vaclient doctor'."
+    )
+
     from vaclient.ui.main import run_tray
 
     return run_tray(list(args.files))

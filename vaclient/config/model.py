@@ -43,6 +43,7 @@ from typing import Any
 from vaclient.config import _validate
 from vaclient.config.openvpn import decode_config, summarise_openvpn
 from vaclient.errors import ConfigError
+from vaclient.fileio import NotRegularFileError, read_limited, read_problem
 from vaclient.resources import resource_path
 
 logger = logging.getLogger(__name__)
@@ -283,9 +284,9 @@ def parse_config(data: bytes, source: str) -> ClientConfig:
 def load_config(path: str | os.PathLike[str]) -> ClientConfig:
     """Read and validate a ClientConfig file.
 
-    Reads at most ``MAX_CONFIG_BYTES + 1`` bytes, so that a huge file (or a
-    device) is refused without being read whole. The path as given is the
-    ``source`` in messages.
+    Reads at most ``MAX_CONFIG_BYTES + 1`` bytes, so that a huge file is
+    refused without being read whole; a pipe or device is refused unread.
+    The path as given is the ``source`` in messages.
 
     Raises:
         ConfigError: the file cannot be read (``json_path`` empty, the
@@ -293,10 +294,9 @@ def load_config(path: str | os.PathLike[str]) -> ClientConfig:
     """
     source = os.fspath(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_CONFIG_BYTES + 1)
+        data = read_limited(path, MAX_CONFIG_BYTES)
     except OSError as err:
-        raise ConfigError(source, "", _read_problem(err), _read_hint(err)) from err
+        raise ConfigError(source, "", read_problem(err), _read_hint(err)) from err
     return parse_config(data, source)
 
 
@@ -309,19 +309,10 @@ def schema_path() -> Path:
     return resource_path("schema", "clientconfig.schema.json")
 
 
-def _read_problem(err: OSError) -> str:
-    """A short, stable description of why a file could not be read."""
-    if isinstance(err, FileNotFoundError):
-        return "file not found"
-    if isinstance(err, IsADirectoryError):
-        return "is a folder, not a file"
-    if isinstance(err, PermissionError):
-        return "permission denied while reading the file"
-    return f"cannot read the file: {err.strerror or err.__class__.__name__}"
-
-
 def _read_hint(err: OSError) -> str:
     """The next step after a read failure."""
     if isinstance(err, PermissionError):
         return "Check the file's permissions, or copy it somewhere you can read."
+    if isinstance(err, NotRegularFileError):
+        return "Give the path of the ClientConfig-vai-....json file itself."
     return "Check the path; export the file again if it is gone."

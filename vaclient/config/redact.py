@@ -13,14 +13,13 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from vaclient.config.openvpn import inline_block_contents
-from vaclient.logsetup import register_secret
+from vaclient.logsetup import MASK, register_secret
 
 if TYPE_CHECKING:
     from vaclient.config.model import ClientConfig
 
 #: Field names whose values are secret wherever they appear in a document.
 SECRET_FIELDS = ("Config", "ClientSecret")
-MASK = "***"
 #: Parts of a field name that make its value secret too, so that a hand-edited
 #: ``"Client Secret"`` or ``"clientSecret"`` (an unknown field, kept in the file)
 #: is masked like the real one.

@@ -205,8 +205,101 @@ class WindowsSecurityReader(Protocol):
         ...
 
 
+#: Names of the well-known SIDs that show up in a client folder's access list.
+WELL_KNOWN_SIDS = {
+    SID_SYSTEM: "SYSTEM",
+    SID_ADMINISTRATORS: "BUILTIN\\Administrators",
+    SID_TRUSTED_INSTALLER: "NT SERVICE\\TrustedInstaller",
+    SID_CREATOR_OWNER: "CREATOR OWNER",
+    SID_OWNER_RIGHTS: "OWNER RIGHTS",
+    "S-1-5-32-545": "BUILTIN\\Users",
+    "S-1-5-11": "Authenticated Users",
+    "S-1-1-0": "Everyone",
+    "S-1-5-4": "INTERACTIVE",
+}
+
+
+@dataclass(frozen=True)
+class AclProblem:
+    """One reason a non-administrator could change a Windows file or folder.
+
+    Attributes:
+        text: the problem as the end of a sentence about the entry
+            (``gives write access to S-1-5-32-545 (access mask 0x00000006)``).
+        hint: the repair an administrator can run.
+        sid: the owner or trustee concerned, when there is one.
+    """
+
+    text: str
+    hint: str
+    sid: str | None = None
+
+
+def windows_acl_problems(info: SecurityInfo, path: Path) -> list[AclProblem]:
+    """Everything that lets a non-administrator change ``path``; empty when safe.
+
+    The rules: not a reparse point; owned by SYSTEM, Administrators or
+    TrustedInstaller; a DACL whose effective allow entries give write rights
+    (:data:`WRITE_RIGHTS`) to nobody else. Deny entries and inherit-only
+    entries do not count; CREATOR OWNER and OWNER RIGHTS stand for the
+    owner, which is checked on its own.
+
+    Example: ``C:\\ProgramData``'s inherited ACL includes
+    ``Ace(0, 0x12, 0x6, "S-1-5-32-545")`` (Users may add files and
+    folders), which gives one problem, ``gives write access to
+    S-1-5-32-545 (access mask 0x00000006), the SID of BUILTIN\\Users``.
+    """
+    repair = f'An administrator should run: icacls "{path}" /inheritance:r /grant:r ' + (
+        '"*S-1-5-32-544:F" "*S-1-5-18:F" "*S-1-5-32-545:RX"'
+    )
+    problems = []
+    if info.reparse_point:
+        problems.append(
+            AclProblem(
+                "is a junction or link (reparse point)",
+                "An administrator should remove the link and create a real folder.",
+            )
+        )
+    if info.owner_sid not in _TRUSTED_OWNERS:
+        problems.append(
+            AclProblem(
+                f"is owned by {info.owner_sid}{_named(info.owner_sid)}, "
+                "not by Administrators or SYSTEM",
+                f'An administrator should run: icacls "{path}" /setowner *S-1-5-32-544',
+                info.owner_sid,
+            )
+        )
+    if info.aces is None:
+        problems.append(AclProblem("has no access list (everyone may change it)", repair))
+        return problems
+    for ace in info.aces:
+        if ace.ace_type not in (ACCESS_ALLOWED_ACE_TYPE, ACCESS_ALLOWED_CALLBACK_ACE_TYPE):
+            continue
+        if ace.flags & INHERIT_ONLY_ACE or not ace.mask & WRITE_RIGHTS:
+            continue
+        if ace.sid in _TRUSTED_OWNERS or ace.sid in _OWNER_ALIASES:
+            continue
+        problems.append(
+            AclProblem(
+                f"gives write access to {ace.sid} (access mask 0x{ace.mask:08x})"
+                + _named(ace.sid),
+                repair,
+                ace.sid,
+            )
+        )
+    return problems
+
+
+def _named(sid: str) -> str:
+    """``, the SID of BUILTIN\\Users`` for a well-known SID, else nothing."""
+    name = WELL_KNOWN_SIDS.get(sid)
+    return f", the SID of {name}" if name else ""
+
+
 def check_windows(info: SecurityInfo, path: Path, what: str) -> None:
     """Refuse a Windows entry that non-administrators could change.
+
+    Applies :func:`windows_acl_problems` and reports the first problem.
 
     Raises:
         UnsafeDestination: naming the entry, the owner or the trustee.
@@ -216,31 +309,9 @@ def check_windows(info: SecurityInfo, path: Path, what: str) -> None:
         if what == "file"
         else f"refusing to install into {path}: the {what}"
     )
-    repair = f'An administrator should run: icacls "{path}" /inheritance:r /grant:r ' + (
-        '"*S-1-5-32-544:F" "*S-1-5-18:F" "*S-1-5-32-545:RX"'
-    )
-    if info.reparse_point:
-        raise UnsafeDestination(
-            f"{subject} is a junction or link (reparse point)",
-            "An administrator should remove the link and create a real folder.",
-        )
-    if info.owner_sid not in _TRUSTED_OWNERS:
-        raise UnsafeDestination(
-            f"{subject} is owned by {info.owner_sid}, not by Administrators or SYSTEM",
-            f'An administrator should run: icacls "{path}" /setowner *S-1-5-32-544',
-        )
-    if info.aces is None:
-        raise UnsafeDestination(f"{subject} has no access list (everyone may change it)", repair)
-    for ace in info.aces:
-        if ace.ace_type not in (ACCESS_ALLOWED_ACE_TYPE, ACCESS_ALLOWED_CALLBACK_ACE_TYPE):
-            continue
-        if ace.flags & INHERIT_ONLY_ACE or not ace.mask & WRITE_RIGHTS:
-            continue
-        if ace.sid in _TRUSTED_OWNERS or ace.sid in _OWNER_ALIASES:
-            continue
-        raise UnsafeDestination(
-            f"{subject} gives write access to {ace.sid} (access mask 0x{ace.mask:08x})", repair
-        )
+    problems = windows_acl_problems(info, path)
+    if problems:
+        raise UnsafeDestination(f"{subject} {problems[0].text}", problems[0].hint)
 
 
 class Win32SecurityReader:

@@ -16,11 +16,16 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from vaclient.errors import PlatformUnsupported
 from vaclient.net.lookup import longest_prefix_match
 from vaclient.net.model import Interface, Route
+
+if TYPE_CHECKING:
+    from vaclient.config.safety import SecurityInfo
+    from vaclient.platforms.processes import ProcessMatch
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +179,43 @@ class Platform:
         """Whether ``interface`` looks like the Verified Access tunnel."""
         return interface.kind in ("tun", "tap")
 
+    # -- files -----------------------------------------------------------
+    def file_security(self, path: Path) -> SecurityInfo:
+        """The Windows owner, access list and reparse flag of ``path``.
+
+        Only Windows has access lists that decide who may change the
+        client's folder; other systems are checked with ``lstat``.
+
+        Raises:
+            PlatformUnsupported: this OS has no Windows access lists.
+            OSError: the entry cannot be read.
+        """
+        raise PlatformUnsupported(
+            f"cannot read a Windows access list of {path} on {self.name}",
+            "Run the check on the Windows computer.",
+        )
+
     # -- the client ----------------------------------------------------
+    def client_process(self, names: Sequence[str] = ()) -> ProcessMatch | None:
+        """The first running Connectivity Client process, or None.
+
+        Args:
+            names: process names (or shell patterns) from the settings
+                (``client_processes``), looked for in addition to this OS's
+                unverified defaults
+                (:data:`~vaclient.platforms.processes.DEFAULT_CLIENT_PROCESS_NAMES`).
+        """
+        from vaclient.platforms import processes
+
+        defaults = processes.DEFAULT_CLIENT_PROCESS_NAMES.get(self.name, ())
+        wanted = list(dict.fromkeys([*defaults, *names]))
+        logger.info(
+            "looking for the client as %s (defaults are guesses%s)",
+            wanted,
+            f"; {list(names)} from the settings" if names else "",
+        )
+        return processes.client_running(wanted, os_name=self.name)
+
     def launch_client(self, path: str | None = None) -> None:
         """Start the Connectivity Client (path from settings, else the default)."""
         raise PlatformUnsupported(

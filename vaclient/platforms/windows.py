@@ -20,9 +20,10 @@ import json
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaclient.errors import PlatformUnsupported, VaclientError
 from vaclient.net.lookup import strip_scope
@@ -40,6 +41,9 @@ from vaclient.platforms.winreg_adapter import (
     RegistryReader,
     WinRegistry,
 )
+
+if TYPE_CHECKING:
+    from vaclient.config.safety import SecurityInfo, WindowsSecurityReader
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +106,9 @@ class WindowsPlatform(Platform):
         tunnel_prefix: how the tunnel adapter's description begins.
         client_path: the client's executable, from the settings.
         starter: opens a file like ``os.startfile`` (tests record calls).
+        security_reader: reads a path's owner and access list; the advapi32
+            one (:class:`~vaclient.config.safety.Win32SecurityReader`) by
+            default, tests pass recorded values.
     """
 
     name = "windows"
@@ -115,6 +122,7 @@ class WindowsPlatform(Platform):
         tunnel_prefix: str = TUNNEL_DESCRIPTION_PREFIX,
         client_path: str = "",
         starter: Callable[[str], None] | None = None,
+        security_reader: WindowsSecurityReader | None = None,
     ) -> None:
         super().__init__(runner)
         self.registry: RegistryReader = registry or WinRegistry()
@@ -122,6 +130,7 @@ class WindowsPlatform(Platform):
         self.tunnel_prefix = tunnel_prefix
         self.client_path = client_path
         self._starter = starter
+        self._security_reader = security_reader
 
     # -- prerequisites -------------------------------------------------
     def ipv6_status(self) -> Probe:
@@ -350,6 +359,26 @@ class WindowsPlatform(Platform):
     def is_tunnel_interface(self, interface: Interface) -> bool:
         """Whether the adapter description starts with :attr:`tunnel_prefix`."""
         return interface.description.startswith(self.tunnel_prefix)
+
+    # -- files -----------------------------------------------------------
+    def file_security(self, path: Path) -> SecurityInfo:
+        """Owner, access list and reparse flag of ``path``, through advapi32.
+
+        Raises:
+            PlatformUnsupported: no reader was given and this is not Windows.
+            OSError: Windows refused to describe the entry.
+        """
+        reader = self._security_reader
+        if reader is None:
+            if sys.platform != "win32":
+                raise PlatformUnsupported(
+                    f"cannot read the access list of {path}: advapi32 exists only on Windows",
+                    "Run the check on the Windows computer.",
+                )
+            from vaclient.config.safety import Win32SecurityReader
+
+            reader = Win32SecurityReader()
+        return reader.read(path)
 
     # -- the client ----------------------------------------------------
     def launch_client(self, path: str | None = None) -> None:

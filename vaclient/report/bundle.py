@@ -16,6 +16,11 @@ of every configuration, those values anywhere in any text, and patterns
 such as PEM blocks, bearer tokens, AWS keys and URL passwords (see
 :mod:`vaclient.report.scrub`). Failures to collect one piece are recorded
 in the manifest, never fatal.
+
+The pieces are collected by :mod:`vaclient.report.bundle_files`
+(configurations, logs, settings) and :mod:`vaclient.report.bundle_machine`
+(the OS tools' output and the parsed network summary); this module plans,
+writes and describes the bundle.
 """
 
 from __future__ import annotations
@@ -27,60 +32,65 @@ import json
 import logging
 import os
 import socket
-import subprocess
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vaclient import __version__
 from vaclient.checks.model import Report
+from vaclient.config.redact import SECRET_FIELDS
 from vaclient.errors import UsageError, VaclientError
 from vaclient.fileio import atomic_writer
-from vaclient.paths import client_config_dir, current_os, log_dir
+from vaclient.logsetup import MASK as REDACTED
+from vaclient.paths import client_config_dir, current_os
 from vaclient.platforms.base import CommandRunner, Platform
 from vaclient.report.anonymize import Anonymizer
+from vaclient.report.bundle_files import (
+    MAX_CLIENT_LOG_FILES,
+    MAX_CLIENT_LOG_TOTAL,
+    MAX_LOG_BYTES,
+    Piece,
+    collect_configs,
+    collect_logs,
+    collect_settings,
+)
+from vaclient.report.bundle_machine import (
+    COMMAND_TIMEOUT_S,
+    SYSTEM_COMMANDS,
+    SYSTEM_FILES,
+    collect_system,
+)
 from vaclient.report.html import render_html
 from vaclient.report.scrub import SecretScrubber
 from vaclient.report.support_id import new_support_id
-from vaclient.settings import Endpoint, Settings, load_settings, settings_path
+from vaclient.settings import Endpoint, Settings, load_settings
+
+__all__ = [
+    "COMMAND_TIMEOUT_S",
+    "MANIFEST_NAME",
+    "MANIFEST_SCHEMA",
+    "MAX_CLIENT_LOG_FILES",
+    "MAX_CLIENT_LOG_TOTAL",
+    "MAX_LOG_BYTES",
+    "REDACTED",
+    "SECRET_FIELDS",
+    "SYSTEM_COMMANDS",
+    "SYSTEM_FILES",
+    "BundleOptions",
+    "BundlePlan",
+    "DoctorFunc",
+    "manifest",
+    "plan_bundle",
+    "summarize",
+    "write_bundle",
+]
 
 logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_SCHEMA = "vaclient.bundle/1"
-#: Fields of a ClientConfig that are secret, at any depth.
-SECRET_FIELDS = ("Config", "ClientSecret")
-REDACTED = "***"
-#: Largest part of one log file kept (its end, the newest lines).
-MAX_LOG_BYTES = 5_000_000
-#: Limits for the Connectivity Client's log folders, whose size is unknown.
-MAX_CLIENT_LOG_FILES = 200
-MAX_CLIENT_LOG_TOTAL = 50_000_000
-COMMAND_TIMEOUT_S = 10.0
-
-#: What the OS tools print, per OS: (file name, argv). Raw output is kept as-is.
-SYSTEM_COMMANDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "linux": (
-        ("ip-6-route.txt", ("ip", "-6", "route")),
-        ("ip-addr.txt", ("ip", "addr")),
-    ),
-    "windows": (
-        ("route-print-6.txt", ("route", "print", "-6")),
-        ("ipconfig-all.txt", ("ipconfig", "/all")),
-    ),
-    "macos": (
-        ("netstat-rn-inet6.txt", ("netstat", "-rn", "-f", "inet6")),
-        ("ifconfig-a.txt", ("ifconfig", "-a")),
-        ("scutil-dns.txt", ("scutil", "--dns")),
-    ),
-}
-#: Files copied as they are, per OS: (file name, path).
-SYSTEM_FILES: dict[str, tuple[tuple[str, str], ...]] = {
-    "linux": (("resolv.conf", "/etc/resolv.conf"),),
-    "macos": (("resolv.conf", "/etc/resolv.conf"),),
-}
 
 
 @dataclass(frozen=True)
@@ -139,225 +149,10 @@ class BundlePlan:
         return f"vaclient-bundle-{self.support_id}.zip"
 
 
-@dataclass
-class _Piece:
-    name: str
-    description: str
-    text: str
-
-
 DoctorFunc = Callable[[BundleOptions], Report]
 
 
-# --- collecting --------------------------------------------------------
-
-
-def _read_text(path: Path, limit: int = MAX_LOG_BYTES) -> str:
-    """Read a text file (UTF-8, or UTF-16 with a BOM), keeping its last ``limit`` bytes.
-
-    Raises:
-        ValueError: the file looks binary.
-        OSError: it cannot be read.
-    """
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        if size > limit:
-            handle.seek(size - limit)
-        data = handle.read(limit)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
-    else:
-        if b"\x00" in data[:8192]:
-            raise ValueError("binary file")
-        text = data.decode("utf-8", errors="replace")
-    if size > limit:
-        text = f"[first {size - limit} bytes left out]\n" + text
-    return text
-
-
-def _config_secrets(doc: Any) -> Iterator[str]:
-    """Every string under a secret field, at any depth of a JSON document."""
-    if isinstance(doc, dict):
-        for key, value in doc.items():
-            if key in SECRET_FIELDS and isinstance(value, str):
-                yield value
-            else:
-                yield from _config_secrets(value)
-    elif isinstance(doc, list):
-        for item in doc:
-            yield from _config_secrets(item)
-
-
-def _strip_secrets(doc: Any) -> tuple[Any, int]:
-    """A copy of ``doc`` with every secret field replaced; and how many there were."""
-    if isinstance(doc, dict):
-        out: dict[str, Any] = {}
-        count = 0
-        for key, value in doc.items():
-            if key in SECRET_FIELDS and value not in (None, "", REDACTED):
-                out[key] = REDACTED
-                count += 1
-            else:
-                out[key], n = _strip_secrets(value)
-                count += n
-        return out, count
-    if isinstance(doc, list):
-        items = [_strip_secrets(item) for item in doc]
-        return [i for i, _ in items], sum(n for _, n in items)
-    return doc, 0
-
-
-def _redact_config(doc: Any) -> tuple[Any, int]:
-    """Redact with the configuration layer's rules, then make sure of ours.
-
-    Returns:
-        The redacted copy and how many secret fields held a value.
-    """
-    from vaclient.config.redact import redact_document
-
-    _, count = _strip_secrets(doc)
-    redacted, _ = _strip_secrets(redact_document(doc))
-    return redacted, count
-
-
-def _collect_configs(
-    config_dir: Path, scrubber: SecretScrubber, problems: list[str]
-) -> list[_Piece]:
-    """Installed ClientConfigs, secrets removed; their secret values registered."""
-    pieces = []
-    try:
-        paths = sorted(config_dir.glob("ClientConfig-*.json"))
-    except OSError as err:
-        problems.append(f"configurations: cannot list {config_dir} ({err.strerror})")
-        return []
-    if not paths:
-        problems.append(f"configurations: none installed in {config_dir}")
-
-    for path in paths:
-        try:
-            raw = path.read_text(encoding="utf-8-sig", errors="replace")
-        except OSError as err:
-            problems.append(f"configurations: cannot read {path.name} ({err.strerror})")
-            continue
-        try:
-            doc = json.loads(raw)
-        except json.JSONDecodeError as err:
-            # Without structure its secrets cannot be cut out: leave the text out.
-            problems.append(
-                f"configurations: {path.name} is not valid JSON (line {err.lineno}); "
-                "left out because its secrets could not be removed"
-            )
-            continue
-        for value in _config_secrets(doc):
-            scrubber.add_value(value)
-        redacted, count = _redact_config(doc)
-        scrubber.counts["config_fields"] += count
-        pieces.append(
-            _Piece(
-                f"configs/{path.name}",
-                "Installed ClientConfig, secrets removed",
-                json.dumps(redacted, indent=2, ensure_ascii=False) + "\n",
-            )
-        )
-    return pieces
-
-
-def _collect_system(
-    os_name: str, runner: CommandRunner, platform: Platform | None, problems: list[str]
-) -> list[_Piece]:
-    """Route table, interfaces and DNS configuration, raw and parsed."""
-    pieces = []
-    for name, argv in SYSTEM_COMMANDS.get(os_name, ()):
-        shown = " ".join(argv)
-        try:
-            result = runner.run(argv, timeout=COMMAND_TIMEOUT_S)
-        except FileNotFoundError:
-            problems.append(f"system: {shown}: the program is not installed")
-            continue
-        except subprocess.TimeoutExpired:
-            problems.append(f"system: {shown}: no answer within {COMMAND_TIMEOUT_S:.0f} s")
-            continue
-        except OSError as err:
-            problems.append(f"system: {shown}: {err}")
-            continue
-        text = result.stdout
-        if result.returncode != 0:
-            problems.append(f"system: {shown} exited with status {result.returncode}")
-            text += f"\n[exit status {result.returncode}]\n{result.stderr}"
-        pieces.append(_Piece(f"system/{name}", f"Output of '{shown}'", text))
-
-    for name, path_text in SYSTEM_FILES.get(os_name, ()):
-        try:
-            pieces.append(
-                _Piece(f"system/{name}", f"Copy of {path_text}", _read_text(Path(path_text)))
-            )
-        except (OSError, ValueError) as err:
-            problems.append(f"system: cannot read {path_text} ({err})")
-
-    if platform is not None:
-        network: dict[str, Any] = {}
-        for key, getter in (
-            ("routes", platform.routes),
-            ("interfaces", platform.interfaces),
-            ("dns_servers", platform.dns_servers),
-        ):
-            try:
-                value = getter()
-                network[key] = [v if isinstance(v, str) else v.to_dict() for v in value]
-            except (VaclientError, OSError, subprocess.SubprocessError, ValueError) as err:
-                problems.append(f"system: {key} could not be read ({err})")
-        pieces.append(
-            _Piece(
-                "system/network.json",
-                "Routes, interfaces and DNS servers as vaclient understood them",
-                json.dumps(network, indent=2, ensure_ascii=False) + "\n",
-            )
-        )
-    return pieces
-
-
-def _collect_logs(settings: Settings, problems: list[str]) -> list[_Piece]:
-    """vaclient's own log files and the Connectivity Client's log folders."""
-    pieces = []
-    own = log_dir()
-    try:
-        own_files = sorted(p for p in own.iterdir() if p.is_file() and not p.is_symlink())
-    except OSError:
-        own_files = []
-        problems.append(f"logs: no vaclient log folder at {own}")
-    for path in own_files:
-        try:
-            pieces.append(_Piece(f"logs/vaclient/{path.name}", "vaclient log", _read_text(path)))
-        except (OSError, ValueError) as err:
-            problems.append(f"logs: {path.name} left out ({err})")
-
-    if not settings.client_log_dirs:
-        problems.append(
-            "logs: no Connectivity Client log folder configured (setting client_log_dirs)"
-        )
-    total = 0
-    count = 0
-    for index, folder_text in enumerate(settings.client_log_dirs, start=1):
-        folder = Path(folder_text).expanduser()
-        if not folder.is_dir():
-            problems.append(f"logs: client log folder {folder} does not exist")
-            continue
-        for path in sorted(folder.rglob("*")):
-            if not path.is_file() or path.is_symlink():
-                continue
-            if count >= MAX_CLIENT_LOG_FILES or total >= MAX_CLIENT_LOG_TOTAL:
-                problems.append(f"logs: limit reached, later files in {folder} left out")
-                break
-            try:
-                text = _read_text(path)
-            except (OSError, ValueError) as err:
-                problems.append(f"logs: {path.name} left out ({err})")
-                continue
-            total += len(text)
-            count += 1
-            rel = path.relative_to(folder).as_posix()
-            pieces.append(_Piece(f"logs/client-{index}/{rel}", "Connectivity Client log", text))
-    return pieces
+# --- the diagnosis and the identities --------------------------------------
 
 
 def _load_saved_report(path: Path) -> Report:
@@ -390,6 +185,11 @@ def _default_doctor(options: BundleOptions) -> Report:
 def _collect_report(
     options: BundleOptions, doctor: DoctorFunc | None, problems: list[str]
 ) -> Report | None:
+    """The saved report, a new diagnosis, or None; a failed diagnosis is a problem.
+
+    Raises:
+        UsageError: ``options.report_path`` is not a readable vaclient report.
+    """
     if options.report_path is not None:
         return _load_saved_report(options.report_path)
     if not options.run_doctor:
@@ -414,7 +214,7 @@ def _os_identities() -> tuple[list[str], list[str]]:
     return users, hosts
 
 
-# --- planning and writing ------------------------------------------------
+# --- planning --------------------------------------------------------------
 
 
 def plan_bundle(
@@ -446,24 +246,13 @@ def plan_bundle(
     """
     problems: list[str] = []
     scrubber = SecretScrubber()
-    os_name = options.os_name or current_os()
-    settings = options.settings if options.settings is not None else load_settings()
-    runner = runner or (platform.runner if platform is not None else CommandRunner())
-
-    # Configurations first: they teach the scrubber the secret values.
-    config_dir = client_config_dir(options.config_dir)
-    pieces = _collect_configs(config_dir, scrubber, problems)
-    report = _collect_report(options, doctor, problems)
-    pieces += _collect_system(os_name, runner, platform, problems)
-    pieces += _collect_logs(settings, problems)
-    try:
-        pieces.append(
-            _Piece("vaclient/settings.json", "vaclient settings", _read_text(settings_path()))
-        )
-    except (OSError, ValueError):
-        logger.info("no settings file to include")
-    report_text = (
-        json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n" if report else None
+    pieces, report_text = _collect(
+        options,
+        platform=platform,
+        runner=runner,
+        doctor=doctor,
+        scrubber=scrubber,
+        problems=problems,
     )
 
     # Scrub every text, then anonymise after seeing all of them.
@@ -471,40 +260,17 @@ def plan_bundle(
         piece.text = scrubber.scrub(piece.text)
     if report_text is not None:
         report_text = scrubber.scrub(report_text)
+    problems = [scrubber.scrub(p) for p in problems]
     anonymizer: Anonymizer | None = None
     if options.anonymize:
-        users, hosts = _os_identities()
-        anonymizer = Anonymizer(
-            users=[*users, *options.extra_users], hosts=[*hosts, *options.extra_hosts]
-        )
-        for text in [p.text for p in pieces] + [report_text or ""] + problems:
-            anonymizer.observe(text)
-        for piece in pieces:
-            piece.text = anonymizer.anonymize(piece.text)
-            piece.name = anonymizer.anonymize(piece.name)
-        if report_text is not None:
-            report_text = anonymizer.anonymize(report_text)
-        problems = [anonymizer.anonymize(p) for p in problems]
-    else:
-        problems = [scrubber.scrub(p) for p in problems]
+        anonymizer = _new_anonymizer(options)
+        report_text, problems = _anonymize(anonymizer, pieces, report_text, problems)
 
     # The report goes first, as JSON and as the HTML page rendered from the same data.
     if report_text is not None:
-        shown = Report.from_dict(json.loads(report_text))
-        pieces[:0] = [
-            _Piece("report.json", "Diagnosis report (JSON)", report_text),
-            _Piece("report.html", "Diagnosis report (open in a browser)", render_html(shown)),
-        ]
+        pieces[:0] = _report_pieces(report_text)
 
-    contents: dict[str, bytes] = {}
-    files: list[tuple[str, str, int]] = []
-    for piece in pieces:
-        name = piece.name
-        while name in contents:
-            name = f"{name}.dup"
-        data = piece.text.encode("utf-8")
-        contents[name] = data
-        files.append((name, piece.description, len(data)))
+    contents, files = _pack(pieces)
     created = (now or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     plan = BundlePlan(
         files=files,
@@ -523,6 +289,88 @@ def plan_bundle(
         len(problems),
     )
     return plan
+
+
+def _collect(
+    options: BundleOptions,
+    *,
+    platform: Platform | None,
+    runner: CommandRunner | None,
+    doctor: DoctorFunc | None,
+    scrubber: SecretScrubber,
+    problems: list[str],
+) -> tuple[list[Piece], str | None]:
+    """Every piece of the bundle, unscrubbed, and the report's JSON (if any)."""
+    os_name = options.os_name or current_os()
+    settings = options.settings if options.settings is not None else load_settings()
+    runner = runner or (platform.runner if platform is not None else CommandRunner())
+
+    # Configurations first: they teach the scrubber the secret values.
+    pieces = collect_configs(client_config_dir(options.config_dir), scrubber, problems)
+    report = _collect_report(options, doctor, problems)
+    pieces += collect_system(os_name, runner, platform, problems)
+    pieces += collect_logs(settings, problems)
+    pieces += collect_settings()
+
+    report_text = (
+        json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n" if report else None
+    )
+    return pieces, report_text
+
+
+def _new_anonymizer(options: BundleOptions) -> Anonymizer:
+    """An anonymiser that knows this computer's and the options' names."""
+    users, hosts = _os_identities()
+    return Anonymizer(users=[*users, *options.extra_users], hosts=[*hosts, *options.extra_hosts])
+
+
+def _anonymize(
+    anonymizer: Anonymizer, pieces: list[Piece], report_text: str | None, problems: list[str]
+) -> tuple[str | None, list[str]]:
+    """Anonymise the pieces in place; return the anonymised report and problems.
+
+    Every text is observed before any is changed, so a name learnt from one
+    file is replaced in all of them.
+    """
+    for text in [p.text for p in pieces] + [report_text or ""] + problems:
+        anonymizer.observe(text)
+
+    for piece in pieces:
+        piece.text = anonymizer.anonymize(piece.text)
+        piece.name = anonymizer.anonymize(piece.name)
+    if report_text is not None:
+        report_text = anonymizer.anonymize(report_text)
+    return report_text, [anonymizer.anonymize(p) for p in problems]
+
+
+def _report_pieces(report_text: str) -> list[Piece]:
+    """The report as JSON and as the HTML page rendered from that same JSON."""
+    shown = Report.from_dict(json.loads(report_text))
+    return [
+        Piece("report.json", "Diagnosis report (JSON)", report_text),
+        Piece("report.html", "Diagnosis report (open in a browser)", render_html(shown)),
+    ]
+
+
+def _pack(pieces: list[Piece]) -> tuple[dict[str, bytes], list[tuple[str, str, int]]]:
+    """The zip's contents by name, and ``(name, description, size)`` per file.
+
+    Should two pieces share a name, the later one gets ``.dup`` appended
+    rather than overwrite the first in the zip.
+    """
+    contents: dict[str, bytes] = {}
+    files: list[tuple[str, str, int]] = []
+    for piece in pieces:
+        name = piece.name
+        while name in contents:
+            name = f"{name}.dup"
+        data = piece.text.encode("utf-8")
+        contents[name] = data
+        files.append((name, piece.description, len(data)))
+    return contents, files
+
+
+# --- writing and describing ----------------------------------------------
 
 
 def manifest(plan: BundlePlan) -> dict[str, Any]:

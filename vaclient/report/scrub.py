@@ -22,9 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from vaclient.logsetup import mask_secrets, register_secret
-
-MASK = "***"
+from vaclient.logsetup import MASK, mask_secrets, mask_values, register_secret
 
 #: (kind, pattern, replacement); applied in this order.
 _PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
@@ -132,11 +130,9 @@ class SecretScrubber:
         found = sum(text.count(v) for v in self._values)
         if found:
             self.counts["config_secrets"] += found
-            text = mask_secrets(text)
             # mask_secrets covers every value registered in this process;
             # ours are among them, but make sure even if the registry changed.
-            for value in sorted(self._values, key=len, reverse=True):
-                text = text.replace(value, MASK)
+            text = mask_values(mask_secrets(text), self._values)
 
         for kind, pattern, replacement in _PATTERNS:
             text, n = pattern.subn(replacement, text)

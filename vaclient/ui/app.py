@@ -3,13 +3,17 @@
 :class:`TrayController` owns the monitor, the tray icon (or, where the
 system has no tray, a small main window with the same actions), and the
 windows. Everything that touches the OS goes through
-:class:`~vaclient.ui.services.Services`; dialogs that would block a test
-(file chooser, install confirmation) are injectable callables.
+:class:`~vaclient.ui.services.Services`, and whatever may wait (starting the
+client, installing a configuration behind the administrator prompt, the
+doctor) runs on the thread pool with its outcome delivered back to the GUI
+thread by a queued signal. The file chooser, which would block a test, is an
+injectable callable.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from vaclient import __version__
-from vaclient.errors import VaclientError
+from vaclient.errors import ElevationCancelled, VaclientError
 from vaclient.paths import log_dir
 from vaclient.settings import Settings
 from vaclient.status import render_text
@@ -48,6 +52,29 @@ if TYPE_CHECKING:
     from vaclient.ui.bundle_dialog import BundleDialog
 
 logger = logging.getLogger(__name__)
+
+
+def plain_text(text: str) -> str:
+    """Menu text without its keyboard accelerator, for accessible names.
+
+    Example: ``"&Run diagnostics"`` -> ``"Run diagnostics"``, and the Japanese
+    style ``"診断を実行(&R)"`` -> ``"診断を実行"``.
+    """
+    text = re.sub(r"\(&[^&]\)", "", text)
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _capture(fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` (on a worker): its result, or the VaclientError it raised.
+
+    A VaclientError is an outcome to show with its hint, not a crash, so it
+    is returned to the GUI thread as a value; anything else reaches the
+    job's ``failed`` signal as before.
+    """
+    try:
+        return fn()
+    except VaclientError as err:
+        return err
 
 
 def config_paths_from_urls(urls: list[QUrl]) -> list[Path]:
@@ -107,7 +134,7 @@ class MainWindow(QMainWindow):
             if action.isSeparator() or not action.isEnabled():
                 continue
             button = QPushButton(action.text())
-            button.setAccessibleName(action.text().replace("&", ""))
+            button.setAccessibleName(plain_text(action.text()))
             button.clicked.connect(action.trigger)
             self.buttons_layout.addWidget(button)
             self.buttons.append(button)
@@ -142,7 +169,6 @@ class TrayController(QObject):
         pool: QThreadPool | None = None,
         poll_ms: int = 5000,
         ask_open_file: Callable[[], str] | None = None,
-        confirm_install: Callable[[Any], bool] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -151,13 +177,13 @@ class TrayController(QObject):
         self.tray_available = tray_available
         self.pool = pool or QThreadPool.globalInstance()
         self.ask_open_file = ask_open_file or self._ask_open_file
-        self.confirm_install = confirm_install or self._confirm_install
         self.messages: list[tuple[str, str]] = []
         self.notifications: list[tuple[str, str]] = []
         self.translator: Any = None
         self._dialogs: list[QWidget] = []
         self._jobs: set[_Job] = set()
         self._doctor_running = False
+        self.installing: ImportPreviewDialog | None = None
 
         self.monitor = Monitor(services, settings, pool=self.pool, poll_ms=poll_ms, parent=self)
         self.monitor.view_updated.connect(self._show_view)
@@ -260,20 +286,20 @@ class TrayController(QObject):
         self.actions["state"] = state
         self.menu.addSeparator()
         if view.state is TrayState.CONNECTED or view.state is TrayState.DEGRADED:
-            add("sign_in", tr("Open Connectivity Client"), self.open_client)
+            add("sign_in", tr("&Open Connectivity Client"), self.open_client)
         else:
-            add("sign_in", tr("Sign in"), self.sign_in)
-        add("diagnostics", tr("Run diagnostics"), self.run_diagnostics)
-        add("import", tr("Import configuration…"), self.import_configuration)
-        add("endpoints", tr("Endpoints…"), self.show_endpoints)
-        add("copy", tr("Copy diagnostic summary"), self.copy_summary)
-        add("bundle", tr("Make support bundle…"), self.show_bundle)
-        add("logs", tr("Open log folder"), self.open_log_folder)
+            add("sign_in", tr("&Sign in"), self.sign_in)
+        add("diagnostics", tr("&Run diagnostics"), self.run_diagnostics)
+        add("import", tr("&Import configuration…"), self.import_configuration)
+        add("endpoints", tr("&Endpoints…"), self.show_endpoints)
+        add("copy", tr("&Copy diagnostic summary"), self.copy_summary)
+        add("bundle", tr("Make support &bundle…"), self.show_bundle)
+        add("logs", tr("Open &log folder"), self.open_log_folder)
         self.menu.addSeparator()
-        add("settings", tr("Settings…"), self.show_settings)
-        add("about", tr("About vaclient"), self.show_about)
+        add("settings", tr("Se&ttings…"), self.show_settings)
+        add("about", tr("&About vaclient"), self.show_about)
         self.menu.addSeparator()
-        add("quit", tr("Quit"), self.quit)
+        add("quit", tr("&Quit"), self.quit)
         if self.window is not None:
             self.window.set_actions(list(self.menu.actions()))
 
@@ -304,22 +330,56 @@ class TrayController(QObject):
         text = err.message + (f"\n\n{err.hint}" if err.hint else "")
         self.inform(title, text, error=True)
 
+    # -- background work ---------------------------------------------------------
+    def _start_job(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[str], None],
+    ) -> _Job:
+        """Run ``work`` on the pool; ``done`` or ``failed`` is called on the GUI thread."""
+        job = _Job(work)
+        job.setAutoDelete(False)
+        self._jobs.add(job)
+
+        def finished(result: Any) -> None:
+            self._jobs.discard(job)
+            done(result)
+
+        def errored(message: str) -> None:
+            self._jobs.discard(job)
+            failed(message)
+
+        job.signals.finished.connect(finished)
+        job.signals.failed.connect(errored)
+        self.pool.start(job)
+        return job
+
     # -- actions ---------------------------------------------------------------
     def sign_in(self) -> None:
         """Start the Connectivity Client and show "connecting" until the tunnel is up."""
-        try:
-            self.services.launch_client(self.settings)
-        except VaclientError as err:
-            self._show_error(tr("Cannot start the Connectivity Client"), err)
-            return
-        self.monitor.begin_connecting()
+        self._launch_client(connect=True)
 
     def open_client(self) -> None:
         """Bring up the Connectivity Client's own window."""
-        try:
-            self.services.launch_client(self.settings)
-        except VaclientError as err:
-            self._show_error(tr("Cannot start the Connectivity Client"), err)
+        self._launch_client(connect=False)
+
+    def _launch_client(self, *, connect: bool) -> None:
+        """Start the client on a worker: finding it may walk the registry or run ``open``."""
+        settings = self.settings
+        title = tr("Cannot start the Connectivity Client")
+
+        def done(outcome: Any) -> None:
+            if isinstance(outcome, VaclientError):
+                self._show_error(title, outcome)
+            elif connect:
+                self.monitor.begin_connecting()
+
+        self._start_job(
+            lambda: _capture(lambda: self.services.launch_client(settings)),
+            done,
+            lambda message: self.inform(title, message, error=True),
+        )
 
     def run_diagnostics(self) -> None:
         """Show the diagnostics window and run the doctor on a worker thread."""
@@ -332,24 +392,17 @@ class TrayController(QObject):
         self._doctor_running = True
         self.diagnostics.set_running()
         settings = self.settings
-        job = _Job(lambda: self.services.run_doctor(settings))
-        job.setAutoDelete(False)
-        self._jobs.add(job)
 
         def done(report: Any) -> None:
-            self._jobs.discard(job)
             self._doctor_running = False
             self.monitor._check_done(report)
 
         def failed(message: str) -> None:
-            self._jobs.discard(job)
             self._doctor_running = False
             self.diagnostics.summary_label.setText(tr("The diagnosis could not run: ") + message)
             self.diagnostics.rerun_button.setEnabled(True)
 
-        job.signals.finished.connect(done)
-        job.signals.failed.connect(failed)
-        self.pool.start(job)
+        self._start_job(lambda: self.services.run_doctor(settings), done, failed)
 
     def _report_ready(self, report: Any) -> None:
         if self.diagnostics.isVisible() or self.diagnostics.report is None:
@@ -384,36 +437,94 @@ class TrayController(QObject):
         )
         return str(name)
 
-    def _confirm_install(self, plan: Any) -> bool:
-        dialog = ImportPreviewDialog(plan)
-        return dialog.exec() == ImportPreviewDialog.DialogCode.Accepted
+    def import_file(self, path: Path) -> ImportPreviewDialog | None:
+        """Open the preview of what installing ``path`` changes; Install in it installs.
 
-    def import_file(self, path: Path) -> bool:
-        """Preview what installing ``path`` changes, then install it after a yes."""
+        Returns the preview (not modal, so the tray keeps working), or None
+        when the file cannot be installed (the error is shown).
+        """
         logger.info("import requested: %s", path)
         try:
             plan = self.services.plan_install(path)
         except VaclientError as err:
             self._show_error(tr("Cannot import {name}").format(name=path.name), err)
-            return False
-        if not self.confirm_install(plan):
-            logger.info("import of %s cancelled", path)
-            return False
-        # TODO(tray): run the install on a worker thread; today the GUI waits here while
-        # the OS asks for administrator rights (the prompt is modal anyway).
-        try:
-            result = self.services.execute_install(plan)
-        except VaclientError as err:
-            self._show_error(tr("Cannot import {name}").format(name=path.name), err)
-            return False
-        self.inform(
-            tr("Configuration installed"),
-            tr("Installed as {path}. Start the Connectivity Client again to use it.").format(
-                path=result.destination
-            ),
+            return None
+        dialog = ImportPreviewDialog(plan)
+        dialog.install_requested.connect(lambda: self.install(dialog))
+        dialog.rejected.connect(lambda: logger.info("import of %s cancelled", path.name))
+        self._dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self._dialogs.remove(dialog))
+        dialog.open()
+        return dialog
+
+    def install(self, dialog: ImportPreviewDialog) -> None:
+        """Install the preview's plan on a worker; the OS may show its administrator prompt.
+
+        One install runs at a time. The outcome comes back on the GUI thread:
+        installed (the preview closes, a message names the file and the
+        backup, the status is polled again), cancelled at the prompt (a calm
+        note in the preview, which stays open) or failed (the error with its
+        hint; the preview stays open to try again).
+        """
+        if self.installing is not None:
+            dialog.set_installing(False)
+            dialog.show_note(tr("Another configuration is being installed; try again after it."))
+            return
+        self.installing = dialog
+        dialog.set_installing(True)
+        plan = dialog.plan
+        name = plan.destination.name
+        logger.info("installing %s (the administrator prompt may appear)", name)
+
+        def done(outcome: Any) -> None:
+            self.installing = None
+            dialog.set_installing(False)
+            if isinstance(outcome, ElevationCancelled):
+                logger.info("install of %s cancelled at the administrator prompt", name)
+                dialog.show_note(tr("Cancelled at the administrator prompt; nothing was changed."))
+            elif isinstance(outcome, VaclientError):
+                self._show_error(tr("Cannot import {name}").format(name=name), outcome)
+            else:
+                dialog.accept()
+                self._installed(outcome)
+
+        def failed(message: str) -> None:
+            self.installing = None
+            dialog.set_installing(False)
+            self.inform(tr("Cannot import {name}").format(name=name), message, error=True)
+
+        self._start_job(
+            lambda: _capture(lambda: self.services.execute_install(plan)), done, failed
         )
+
+    def _installed(self, result: Any) -> None:
+        """Tell what was installed and what to do next; poll the status again."""
+        lines = [tr("Installed as {path}.").format(path=result.destination)]
+        if getattr(result, "backup", None):
+            lines.append(tr("The file it replaced was kept as {path}.").format(path=result.backup))
+        lines.append(self._restart_advice())
+        self.inform(tr("Configuration installed"), "\n\n".join(lines))
         self.monitor.poll_now()
-        return True
+
+    def _restart_advice(self) -> str:
+        """What to do with the client so that it reads the new file.
+
+        Whether a running Connectivity Client reloads its configurations is
+        not documented, so a running client is always asked to restart.
+        """
+        status = self.monitor.status
+        running = status.client.running if status is not None else None
+        if running:
+            return tr(
+                "The Connectivity Client is running and may not read the new file until it "
+                "starts again: quit it and start it again."
+            )
+        if running is None:
+            return tr(
+                "If the Connectivity Client is running, quit it and start it again so that "
+                "it reads the new file."
+            )
+        return tr("Start the Connectivity Client to use it.")
 
     def show_endpoints(self) -> None:
         """The settings dialog, on its endpoints tab."""

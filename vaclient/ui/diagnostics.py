@@ -8,6 +8,7 @@ out, so the window is tested without touching the OS.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Callable
@@ -226,10 +227,22 @@ class DiagnosticsWindow(QWidget):
             row = CheckRow(check, on_fix, self.list_widget)
             self.list_layout.insertWidget(index, row)
             self.rows.append(row)
+        self._order_tabs()
         self.rerun_button.setEnabled(fixable)
         self.rerun_button.setVisible(fixable)
         self.copy_button.setEnabled(True)
         self.save_button.setEnabled(True)
+
+    def _order_tabs(self) -> None:
+        """Tab through the fix buttons top to bottom, then the buttons under the list.
+
+        Rows are made after the buttons, so without this Tab would reach the
+        fix buttons only after Close, the reverse of what the window shows.
+        """
+        chain: list[QWidget] = [r.fix_button for r in self.rows if r.fix_button is not None]
+        chain += [self.rerun_button, self.copy_button, self.save_button, self.close_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def copy_summary(self) -> str:
         """Put the plain-text summary on the clipboard and return it."""

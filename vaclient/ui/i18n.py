@@ -3,9 +3,11 @@
 UI text is written in English and wrapped in :func:`tr`. ``pyside6-lupdate``
 (6.12) files calls of this imported ``tr("...")`` under the empty context,
 which is the context :func:`tr` looks up, so extraction and lookup agree (a
-test loads the Japanese file and checks a visible string). To update:
+test loads the Japanese file and checks a visible string). To update
+(``-no-obsolete`` drops strings no longer in the code, which a test would
+otherwise report as untranslated):
 
-    pyside6-lupdate vaclient/ui/*.py -ts resources/translations/vaclient_ja.ts
+    pyside6-lupdate -no-obsolete vaclient/ui/*.py -ts resources/translations/vaclient_ja.ts
     pyside6-lrelease resources/translations/vaclient_ja.ts \\
         -qm resources/translations/vaclient_ja.qm
 
