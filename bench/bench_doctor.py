@@ -111,6 +111,7 @@ def _measure_in(
     config = lab.write_client_config(home / "given")
     walls, internals, baselines, singles = [], [], [], []
     codes: set[str] = set()
+    most_warned, warn_codes = 0, set[str]()
     script = baseline_script(hosts, timeout)
     for _ in range(runs):
         run = run_doctor(
@@ -119,6 +120,9 @@ def _measure_in(
         walls.append(run.elapsed)
         internals.append(float((run.report or {}).get("summary", {}).get("duration_ms", 0)) / 1000)
         codes.update(c or "null" for c in run.endpoint_codes.values())
+        warned = [c for c in (run.report or {}).get("checks", []) if c.get("status") == "warn"]
+        most_warned = max(most_warned, len(warned))
+        warn_codes.update(str(c.get("code")) for c in warned)
         baselines.append(timed(procs.in_ns(lab.client_ns, ["sh", "-c", script])))
         if not case.blackholed:
             probe = [sys.executable, "-c", PROBE, *(h.name for h in hosts)]
@@ -128,6 +132,8 @@ def _measure_in(
     case.baseline = statistics.median(baselines)
     case.slowest_single = statistics.median(singles) if singles else 0.0
     case.codes = ", ".join(sorted(codes))
+    if most_warned:
+        case.codes += f"; up to {most_warned} warned checks ({', '.join(sorted(warn_codes))})"
 
 
 def machine() -> str:
@@ -181,6 +187,14 @@ def render(cases: list[Case], args: argparse.Namespace, command: str) -> str:
             "- *sequential dig + nc*: `dig AAAA` then `nc -z -w T` per endpoint, one after "
             "the other, as typed by hand.",
             "- The black-holed case drops every SYN; its target is one timeout in all.",
+            "- *endpoint codes*: the endpoints' failure codes (null: none), then the most "
+            "warned checks in one run and their codes. The lab's single sshd answers every "
+            "endpoint; with many connections at once it refuses some (`Exceeded "
+            "MaxStartups`), which the banner check reports as `protocol-unexpected`.",
+            "- The DNS delay comes from a single-threaded forwarder (one event loop, a "
+            "timer per query): every answer is held for the delay, and the "
+            "forwarder spends no thread per query, so it adds little CPU time of its own "
+            "on the cores the doctor runs on.",
             END,
         ]
     )

@@ -192,7 +192,6 @@ def test_healthy_endpoint_passes_every_check(config_dir, dns_server, ssh) -> Non
         f"config.permissions:ClientConfig-{INSTANCE}.json",
         "tunnel.interface",
         f"dns.aaaa:{HOST}",
-        f"dns.a:{HOST}",
         f"route.cidr:{HOST}",
         f"route.table:{HOST}",
         f"tcp.connect:{target}",
@@ -201,6 +200,11 @@ def test_healthy_endpoint_passes_every_check(config_dir, dns_server, ssh) -> Non
         assert got[check_id][0] == "ok", (check_id, got[check_id])
     assert got["client.installed"] == ("skip", None, None)
     assert got[f"dns.system:{HOST}"] == ("skip", None, None)
+    # The A record only explains a missing AAAA answer: not asked here.
+    assert got[f"dns.a:{HOST}"] == ("skip", None, None)
+    a_check = report.check(f"dns.a:{HOST}")
+    assert a_check is not None and a_check.message == "not needed: the name has an AAAA record"
+    assert (f"{HOST}.", "A") not in dns_server.queries
 
     (verdict,) = report.endpoints
     assert (verdict.target, verdict.status, verdict.code) == (target, Status.OK, None)
@@ -378,6 +382,24 @@ def test_nxdomain_is_the_endpoint_code(config_dir, dns_server) -> None:
     got = statuses(report)
     assert got["route.cidr:nx.example.test"] == ("skip", None, "dns.aaaa:nx.example.test")
     assert got["tcp.connect:nx.example.test:22"] == ("skip", None, "dns.aaaa:nx.example.test")
+    assert got["dns.a:nx.example.test"] == ("skip", None, None)
+    assert ("nx.example.test.", "A") not in dns_server.queries
+
+
+def test_name_with_only_an_a_record_shows_it(config_dir) -> None:
+    write_config(config_dir)
+    server = TinyDns(aaaa={}, a={"v4only.example.test.": ["192.0.2.80"]})
+    try:
+        report = diagnose(FakePlatform(), config_dir, server, "v4only.example.test:22")
+    finally:
+        server.close()
+
+    (verdict,) = report.endpoints
+    assert (verdict.status, verdict.code) == (Status.FAIL, "dns-no-aaaa")
+    a_check = report.check("dns.a:v4only.example.test")
+    assert a_check is not None and a_check.status is Status.OK
+    assert a_check.data["addresses"] == ["192.0.2.80"]
+    assert server.queries.count(("v4only.example.test.", "A")) == 1
 
 
 def test_address_outside_routes_and_default_route_only(config_dir, dns_server) -> None:

@@ -139,7 +139,7 @@ FILE_COMMANDS: dict[str, list[str]] = {
     "analyze routes": ["analyze", "routes", "{}"],
     "analyze ipconfig": ["analyze", "ipconfig", "{}"],
     "analyze dig": ["analyze", "dig", "{}"],
-    "bundle --report": ["bundle", "--no-doctor", "--list", "--report", "{}"],
+    "bundle --report": ["bundle", "--list", "--report", "{}"],
 }
 
 
@@ -321,10 +321,21 @@ def offline_aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("argv", "names"), OPTION_CASES, ids=lambda v: " ".join(v) if isinstance(v, list) else ""
 )
-def test_bad_option_value(argv: list[str], names: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_option_value(
+    argv: list[str],
+    names: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
     result = _run(argv, capsys)
 
     _assert_bad_input(result, names)
+    assert list(work.iterdir()) == []  # nothing written (no bundle, no export)
 
 
 CONFIG_DIR_COMMANDS = [

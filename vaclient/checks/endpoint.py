@@ -5,7 +5,9 @@ For an endpoint ``HOST:PORT`` the doctor plans three chains:
 - ``dns.aaaa:HOST`` -> ``route.cidr:HOST`` -> ``route.table:HOST`` ->
   ``tcp.connect:HOST:PORT`` -> ``tcp.banner:HOST:PORT`` (each needs the
   previous result it builds on);
-- ``dns.a:HOST`` (information: Verified Access TCP endpoints have no A record);
+- ``dns.a:HOST`` (information: Verified Access TCP endpoints have no A record;
+  asked only when the AAAA query found no address, to explain why, so a
+  healthy endpoint costs one direct DNS query, not two);
 - ``dns.system:HOST`` (what ``getaddrinfo`` says, compared with the direct
   AAAA answer; a disagreement is a warning).
 
@@ -22,7 +24,7 @@ import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from vaclient.checks.model import Stage, Status
+from vaclient.checks.model import CheckResult, Stage, Status
 from vaclient.checks.runner import Outcome, Step, StepContext, fail, ok, skip, warn
 from vaclient.checks.tunnel import TUNNEL_INTERFACE, tunnel_ids
 from vaclient.net import dns, tcp
@@ -177,6 +179,31 @@ def compare_answers(lookup: dns.SystemLookup, direct: Sequence[str]) -> Outcome:
     )
 
 
+def _a_query_reason(aaaa: CheckResult | None) -> str | None:
+    """Why the A query is not worth sending after ``aaaa``; None to send it.
+
+    The A answer only explains an AAAA failure: a name with IPv4 only
+    (``dns-no-aaaa``) or a server that fails AAAA queries but answers A
+    ones. After an AAAA answer it is not needed; after NXDOMAIN it would
+    say the same; after a timeout it would wait as long again, doubling
+    the run for information only.
+
+    >>> _a_query_reason(None)
+    'not asked: the AAAA query did not finish'
+    """
+    if aaaa is None:
+        return "not asked: the AAAA query did not finish"
+    if aaaa.status is Status.OK:
+        return "not needed: the name has an AAAA record"
+    if aaaa.code == "dns-nxdomain":
+        return "not needed: the name does not exist"
+    if aaaa.code == "dns-timeout":
+        return "not asked: the AAAA query got no answer in time, an A query would wait as long"
+    if aaaa.status is Status.SKIP:
+        return "not asked: the AAAA query did not run"
+    return None
+
+
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The address in ``text``, or None when it is a name."""
     try:
@@ -236,9 +263,13 @@ def endpoint_chains(
             return ok(answer.detail, address=answer.addresses[0], **data)
         return fail(_DNS_CODES[answer.outcome], answer.detail, **data)
 
-    def a_record(_: StepContext) -> Outcome:
+    def a_record(ctx: StepContext) -> Outcome:
         if literal is not None:
             return skip(f"{host} is an address; no DNS lookup needed")
+        direct = ctx.wait(ids.aaaa)
+        asked = _a_query_reason(direct)
+        if asked is not None:
+            return skip(asked)
         answer = dns.query(host, "A", nameservers=nameservers, timeout=timeout)
         data = {"addresses": list(answer.addresses), "outcome": answer.outcome.value}
         if answer.outcome is dns.Outcome.ANSWER:

@@ -63,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
             "Use --report FILE to include a saved report, or --no-doctor for none.",
         )
     if args.report:
-        from vaclient.cli.report_cmd import load_report
+        from vaclient.report.saved import load_report
 
         load_report(Path(args.report))  # refuse a bad file before the slow collection
     settings = load_settings()
@@ -78,6 +78,10 @@ def _run(args: argparse.Namespace) -> int:
         from vaclient.report.upload import check_upload_url
 
         check_upload_url(upload_url)  # fail before the slow collection
+    elif args.upload_s3:
+        from vaclient.report.upload import parse_s3_uri
+
+        parse_s3_uri(args.upload_s3)  # likewise: no bundle is written for a bad address
 
     options = BundleOptions(
         config_dir=Path(args.config_dir) if args.config_dir else None,

@@ -63,6 +63,7 @@ from vaclient.report.bundle_machine import (
     collect_system,
 )
 from vaclient.report.html import render_html
+from vaclient.report.saved import load_report
 from vaclient.report.scrub import SecretScrubber
 from vaclient.report.support_id import new_support_id
 from vaclient.settings import Endpoint, Settings, load_settings
@@ -155,26 +156,6 @@ DoctorFunc = Callable[[BundleOptions], Report]
 # --- the diagnosis and the identities --------------------------------------
 
 
-def _load_saved_report(path: Path) -> Report:
-    """Read a saved ``vaclient.report/1`` JSON file.
-
-    Raises:
-        UsageError: the file cannot be read or is not a vaclient report.
-    """
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(raw, dict):
-            raise ValueError("the file holds no JSON object")
-        return Report.from_dict(raw)
-    except OSError as err:
-        raise UsageError(f"{path}: cannot read the report ({err.strerror})") from err
-    except (ValueError, KeyError, TypeError) as err:
-        raise UsageError(
-            f"{path}: not a vaclient report ({err})",
-            "Give a file written by 'vaclient doctor --json > FILE'.",
-        ) from err
-
-
 def _default_doctor(options: BundleOptions) -> Report:
     """Run the diagnosis for the bundle's configuration folder and endpoints."""
     from vaclient.checks.doctor import DoctorOptions, run_doctor
@@ -191,7 +172,7 @@ def _collect_report(
         UsageError: ``options.report_path`` is not a readable vaclient report.
     """
     if options.report_path is not None:
-        return _load_saved_report(options.report_path)
+        return load_report(options.report_path)
     if not options.run_doctor:
         return None
     try:

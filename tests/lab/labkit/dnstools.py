@@ -11,6 +11,8 @@ namespace (stdlib only, so it runs with any Python and no project import):
 - ``delay``: a forwarder that holds every query for ``--delay`` seconds
   before passing it to the real server and relaying the answer. The kernel
   here has no netem, so this is how the benchmark models a slow resolver.
+  It is one single-threaded event loop (timers for the delay), so it adds
+  the delay and little CPU time of its own, as a real slow resolver would.
 
 Usage (inside a namespace)::
 
@@ -22,15 +24,21 @@ Usage (inside a namespace)::
 from __future__ import annotations
 
 import argparse
+import contextlib
+import heapq
+import itertools
+import selectors
 import socket
 import struct
-import threading
 import time
+from collections.abc import Iterator
 
 HEADER = struct.Struct("!HHHHHH")
 QR = 0x8000
 RD = 0x0100
 RA = 0x0080
+#: How long a relayed query waits for the upstream's answer before it is dropped.
+RELAY_TIMEOUT_S = 10.0
 
 
 def split_hostport(text: str) -> tuple[str, int]:
@@ -88,24 +96,87 @@ def serve_answer(listen: tuple[str, int], rcode: int, silent: bool) -> None:
 
 
 def serve_delay(listen: tuple[str, int], upstream: tuple[str, int], delay: float) -> None:
-    """Relay each query to ``upstream`` after ``delay`` seconds, one thread each."""
+    """Relay each query to ``upstream`` after ``delay`` seconds, then relay the answer.
+
+    One thread and one selector serve every query: a query waits in a timer
+    heap until its ``delay`` has passed, then goes out on a socket of its
+    own, whose answer is sent back to the asker as soon as it arrives
+    (unanswered relays are dropped after :data:`RELAY_TIMEOUT_S`). A thread
+    per query cost the forwarder CPU time of its own for every query, which
+    on a small machine competed with the client being measured.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind(listen)
-
-    def relay(data: bytes, peer: tuple[str, int]) -> None:
-        time.sleep(delay)
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as out:
-            out.settimeout(10.0)
-            out.sendto(data, upstream)
-            try:
-                answer, _ = out.recvfrom(65535)
-            except OSError:
-                return
-        sock.sendto(answer, peer)
+    sock.setblocking(False)
+    selector = selectors.DefaultSelector()
+    selector.register(sock, selectors.EVENT_READ, None)
+    due: list[tuple[float, int, bytes, tuple[str, int]]] = []
+    waiting: dict[socket.socket, tuple[float, tuple[str, int]]] = {}
+    order = itertools.count()
 
     while True:
-        data, peer = sock.recvfrom(4096)
-        threading.Thread(target=relay, args=(data, peer), daemon=True).start()
+        now = time.monotonic()
+        while due and due[0][0] <= now:
+            _, _, data, peer = heapq.heappop(due)
+            out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            out.setblocking(False)
+            try:
+                out.sendto(data, upstream)
+            except OSError:
+                out.close()
+                continue
+            selector.register(out, selectors.EVENT_READ, peer)
+            waiting[out] = (now + RELAY_TIMEOUT_S, peer)
+        for out, (expiry, _) in list(waiting.items()):
+            if expiry <= now:
+                _drop(selector, waiting, out)
+
+        wake = [expiry for expiry, _ in waiting.values()]
+        if due:
+            wake.append(due[0][0])
+        timeout = max(0.0, min(wake) - now) if wake else None
+        for key, _ in selector.select(timeout):
+            if key.fileobj is sock:
+                _receive_queries(sock, due, order, delay)
+                continue
+            out = key.fileobj
+            assert isinstance(out, socket.socket)
+            try:
+                answer = out.recv(65535)
+            except OSError:
+                answer = b""
+            _drop(selector, waiting, out)
+            if answer:
+                with contextlib.suppress(OSError):
+                    sock.sendto(answer, key.data)
+
+
+def _receive_queries(
+    sock: socket.socket,
+    due: list[tuple[float, int, bytes, tuple[str, int]]],
+    order: Iterator[int],
+    delay: float,
+) -> None:
+    """Queue every query waiting on ``sock``, each due ``delay`` seconds after arrival."""
+    while True:
+        try:
+            data, peer = sock.recvfrom(4096)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:  # an ICMP error from an earlier reply; keep serving
+            continue
+        heapq.heappush(due, (time.monotonic() + delay, next(order), data, peer))
+
+
+def _drop(
+    selector: selectors.BaseSelector,
+    waiting: dict[socket.socket, tuple[float, tuple[str, int]]],
+    out: socket.socket,
+) -> None:
+    """Forget one relay socket and close it."""
+    selector.unregister(out)
+    del waiting[out]
+    out.close()
 
 
 def main(argv: list[str] | None = None) -> None:
