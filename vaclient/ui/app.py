@@ -43,7 +43,8 @@ from vaclient.ui.diagnostics import DiagnosticsWindow, summary_text
 from vaclient.ui.i18n import install_translator, remove_translator, tr
 from vaclient.ui.icons import app_icon, state_icon
 from vaclient.ui.import_dialog import ImportPreviewDialog
-from vaclient.ui.monitor import Monitor, _Job
+from vaclient.ui.jobs import Job, JobRunner
+from vaclient.ui.monitor import Monitor
 from vaclient.ui.services import CLIENT_GUIDE_URL, WEBVIEW2_URL, Services
 from vaclient.ui.settings_dialog import SettingsDialog
 from vaclient.ui.state import StateView, TrayState, state_words
@@ -175,13 +176,13 @@ class TrayController(QObject):
         self.services = services
         self.settings = settings
         self.tray_available = tray_available
-        self.pool = pool or QThreadPool.globalInstance()
+        self.jobs = JobRunner(pool)
+        self.pool = self.jobs.pool
         self.ask_open_file = ask_open_file or self._ask_open_file
         self.messages: list[tuple[str, str]] = []
         self.notifications: list[tuple[str, str]] = []
         self.translator: Any = None
         self._dialogs: list[QWidget] = []
-        self._jobs: set[_Job] = set()
         self._doctor_running = False
         self.installing: ImportPreviewDialog | None = None
 
@@ -336,24 +337,9 @@ class TrayController(QObject):
         work: Callable[[], Any],
         done: Callable[[Any], None],
         failed: Callable[[str], None],
-    ) -> _Job:
+    ) -> Job:
         """Run ``work`` on the pool; ``done`` or ``failed`` is called on the GUI thread."""
-        job = _Job(work)
-        job.setAutoDelete(False)
-        self._jobs.add(job)
-
-        def finished(result: Any) -> None:
-            self._jobs.discard(job)
-            done(result)
-
-        def errored(message: str) -> None:
-            self._jobs.discard(job)
-            failed(message)
-
-        job.signals.finished.connect(finished)
-        job.signals.failed.connect(errored)
-        self.pool.start(job)
-        return job
+        return self.jobs.start(work, done, failed)
 
     # -- actions ---------------------------------------------------------------
     def sign_in(self) -> None:

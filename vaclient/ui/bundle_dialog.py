@@ -40,7 +40,7 @@ from vaclient.report.upload import check_upload_url
 from vaclient.settings import Settings
 from vaclient.ui.i18n import tr
 from vaclient.ui.icons import app_icon
-from vaclient.ui.monitor import _Job
+from vaclient.ui.jobs import JobRunner
 from vaclient.ui.services import Services
 
 logger = logging.getLogger(__name__)
@@ -126,13 +126,12 @@ class BundleDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.settings = settings
-        self.pool = pool or QThreadPool.globalInstance()
+        self.jobs = JobRunner(pool)
         self.ask_save_path = ask_save_path or self._ask_save_path
         self.plan: BundlePlan | None = None
         self.plan_count = 0
         self.saved_path: Path | None = None
         self.upload_result: Any = None
-        self._jobs: set[_Job] = set()
         self.setWindowTitle(tr("Support bundle"))
         self.setWindowIcon(app_icon())
         self.resize(720, 520)
@@ -219,7 +218,7 @@ class BundleDialog(QDialog):
     @property
     def busy(self) -> bool:
         """Whether planning, saving or sending is under way."""
-        return bool(self._jobs)
+        return self.jobs.busy
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.busy_label.setText(text)
@@ -238,27 +237,20 @@ class BundleDialog(QDialog):
         what: str,
     ) -> None:
         """Run ``work`` on the pool; ``done`` gets its result on the GUI thread."""
-        job = _Job(work)
-        job.setAutoDelete(False)
-        self._jobs.add(job)
         self._set_busy(True, text)
         self.status_label.setStyleSheet("")
         self.status_label.setText("")
 
         def finished(result: Any) -> None:
-            self._jobs.discard(job)
             done(result)
             self._set_busy(False)
 
         def failed(message: str) -> None:
-            self._jobs.discard(job)
             self._set_busy(False)
             self.status_label.setStyleSheet("color: #c62828;")
             self.status_label.setText(what.format(message=message))
 
-        job.signals.finished.connect(finished)
-        job.signals.failed.connect(failed)
-        self.pool.start(job)
+        self.jobs.start(work, finished, failed)
 
     def options(self) -> BundleOptions:
         """What to collect: a new diagnosis of the settings' endpoints, anonymised or not."""

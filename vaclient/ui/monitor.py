@@ -19,11 +19,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from vaclient.checks.model import Report
 from vaclient.settings import Settings
 from vaclient.status import QuickStatus
+from vaclient.ui.jobs import JobRunner
 from vaclient.ui.services import Services
 from vaclient.ui.state import StateView, derive_state
 
@@ -31,32 +32,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_POLL_MS = 5000
 DEFAULT_CONNECT_TIMEOUT_MS = 120_000
-
-
-class _JobSignals(QObject):
-    """Carries a job's outcome back to the GUI thread."""
-
-    finished = Signal(object)
-    failed = Signal(str)
-
-
-class _Job(QRunnable):
-    """Runs one blocking call on a pool thread."""
-
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.fn = fn
-        self.signals = _JobSignals()
-
-    def run(self) -> None:
-        """Call the function; report its result or its error (never raise into Qt)."""
-        try:
-            result = self.fn()
-        except Exception as err:  # any failure becomes a state, not a crash
-            logger.warning("background job failed: %s", err, exc_info=True)
-            self.signals.failed.emit(str(getattr(err, "message", None) or err))
-            return
-        self.signals.finished.emit(result)
 
 
 class Monitor(QObject):
@@ -79,14 +54,13 @@ class Monitor(QObject):
         super().__init__(parent)
         self.services = services
         self.settings = settings
-        self.pool = pool or QThreadPool.globalInstance()
+        self.jobs = JobRunner(pool)
 
         self.status: QuickStatus | None = None
         self.report: Report | None = None
         self.error = ""
         self.connecting = False
         self.view: StateView | None = None
-        self._jobs: set[_Job] = set()
         self._polling = False
         self._checking = False
 
@@ -113,7 +87,7 @@ class Monitor(QObject):
         self.poll_timer.stop()
         self.check_timer.stop()
         self.connect_timer.stop()
-        self.pool.waitForDone(wait_ms)
+        self.jobs.pool.waitForDone(wait_ms)
 
     def apply_settings(self, settings: Settings) -> None:
         """Use new settings (interval, tunnel interface) from now on."""
@@ -131,21 +105,7 @@ class Monitor(QObject):
     def _submit(
         self, fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[str], None]
     ) -> None:
-        job = _Job(fn)
-        job.setAutoDelete(False)
-        self._jobs.add(job)
-
-        def finished(result: Any) -> None:
-            self._jobs.discard(job)
-            done(result)
-
-        def errored(message: str) -> None:
-            self._jobs.discard(job)
-            failed(message)
-
-        job.signals.finished.connect(finished)
-        job.signals.failed.connect(errored)
-        self.pool.start(job)
+        self.jobs.start(fn, done, failed)
 
     @Slot()
     def poll_now(self) -> None:
