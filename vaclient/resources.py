@@ -2,7 +2,8 @@
 
 The data lives in the ``resources/`` folder next to the ``vaclient``
 package: the repository layout, which an editable install keeps. A frozen
-build (PyInstaller) unpacks it under ``sys._MEIPASS``.
+build (PyInstaller) unpacks it under ``sys._MEIPASS``, and a regular wheel
+installs it as data files under ``<prefix>/share/vaclient/resources``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ def resource_path(*parts: str) -> Path:
 
     The first candidate folder that exists wins: the package's sibling
     ``resources/`` (a checkout or editable install), then a frozen build's
-    unpack folder. The returned path need not exist; callers report a
-    missing file themselves.
+    unpack folder, then ``<prefix>/share/vaclient/resources`` (a wheel).
+    The returned path need not exist; callers report a missing file
+    themselves.
 
     Args:
         *parts: path components below ``resources/``, e.g. ``"client_versions.json"``.
@@ -27,11 +29,11 @@ def resource_path(*parts: str) -> Path:
     Returns:
         The path below the first ``resources/`` folder found.
     """
-    # TODO(packaging): a regular (non-editable) wheel does not carry resources/;
-    # ship it as package data or data files and add that location here.
     candidates = [_PACKAGE_DIR.parent / "resources"]
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         candidates.append(Path(frozen) / "resources")
+    # A regular wheel installs the folder as data files (see pyproject.toml).
+    candidates.append(Path(sys.prefix) / "share" / "vaclient" / "resources")
     base = next((c for c in candidates if c.is_dir()), candidates[0])
     return base.joinpath(*parts)
