@@ -148,10 +148,10 @@ def parse_record(record: Mapping[str, Any] | str, fallback_ms: int | None = None
 
     Example: the TCP record ``{"class_uid": "3003", "data": {"authorizations":
     [{"decision": "Deny", "policy": {"name": "engineers-only"}}]}, "privileges":
-    ["vae-0818a4b1cbed80b83"], "dst_endpoint": {"ip": "10.0.2.35", "port": 22},
+    ["vae-0818a4b1cbed80b83"], "dst_endpoint": {"ip": "198.51.100.35", "port": 22},
     "user": {"name": "ssouser01"}, "time": "1741270983250", ...}`` becomes
     ``AccessAttempt(user="ssouser01", endpoint="vae-0818a4b1cbed80b83",
-    destination="10.0.2.35:22", decision="Deny", policy="engineers-only", ...)``.
+    destination="198.51.100.35:22", decision="Deny", policy="engineers-only", ...)``.
     """
     record = _as_record(record)
     class_uid = str(record.get("class_uid"))

@@ -104,15 +104,18 @@ FROZEN_HELPER_ARG = "--run-elevated-helper"
 def helper_argv(*args: str) -> list[str]:
     """The command that runs the privileged helper with ``args``, by absolute path.
 
-    From Python it is ``python -m vaclient.config.elevated``; a frozen build
-    (PyInstaller) has no ``-m``, so the ``vaclient`` executable next to the
-    running one is called with :data:`FROZEN_HELPER_ARG` instead.
+    From Python it is ``python -I -m vaclient.config.elevated``: ``-I``
+    (isolated mode) keeps the current folder, ``PYTHONPATH`` and the user's
+    site-packages out of ``sys.path``, so the helper, running as root, never
+    imports code that the unprivileged user could have planted there. A
+    frozen build (PyInstaller) has no ``-m``, so the ``vaclient`` executable
+    next to the running one is called with :data:`FROZEN_HELPER_ARG` instead.
     """
     executable = Path(sys.executable).absolute()
     if getattr(sys, "frozen", False):
         cli_name = "vaclient.exe" if sys.platform == "win32" else "vaclient"
         return [str(executable.with_name(cli_name)), FROZEN_HELPER_ARG, *args]
-    return [str(executable), "-m", HELPER_MODULE, *args]
+    return [str(executable), "-I", "-m", HELPER_MODULE, *args]
 
 
 # --- the elevators ---------------------------------------------------------------
@@ -149,7 +152,7 @@ class DirectElevator:
 
 
 class PkexecElevator:
-    """Linux: ``pkexec /abs/python -m vaclient.config.elevated ...``."""
+    """Linux: ``pkexec /abs/python -I -m vaclient.config.elevated ...``."""
 
     name = "pkexec"
 
