@@ -67,7 +67,7 @@ def test_no_config_text_report(tmp_path: Path, capsys) -> None:
     assert code == 1
     assert err == ""
     expected = NO_CONFIG_TEXT.format(dir=folder, hint=CONFIG_MISSING_HINT, no_client=NO_CLIENT)
-    assert re.sub(r"\(\d+\.\d s\)", "(X s)", out) == expected
+    assert re.sub(r"\((\d+\.\d s|\d+ ms)\)", "(X s)", out) == expected
 
 
 def test_no_config_json_report(tmp_path: Path, capsys) -> None:

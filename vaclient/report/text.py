@@ -118,9 +118,18 @@ def render(report: Report, *, colour: bool = False) -> str:
 
     summary = f"Result: {report.status.value}"
     if report.duration_ms is not None:
-        summary += f" ({report.duration_ms / 1000:.1f} s)"
+        summary += f" ({_duration(report.duration_ms)})"
     out.append(summary)
     return "\n".join(out) + "\n"
+
+
+def _duration(ms: float) -> str:
+    """``25 ms`` under a second, ``1.2 s`` above: a fast run should not read "0.0 s".
+
+    >>> _duration(24.6), _duration(1234.0)
+    ('25 ms', '1.2 s')
+    """
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
 
 
 def write(report: Report, stream: IO[str], *, colour: bool | None = None) -> None:
