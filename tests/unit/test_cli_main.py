@@ -36,7 +36,7 @@ def test_unknown_command_names_the_way_out(capsys: pytest.CaptureFixture[str]) -
 
 def test_helper_argv_from_python() -> None:
     argv = helper_argv("install", "--x")
-    assert argv[1:] == ["-m", HELPER_MODULE, "install", "--x"]
+    assert argv[1:] == ["-I", "-m", HELPER_MODULE, "install", "--x"]
 
 
 def test_helper_argv_when_frozen(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -58,7 +58,7 @@ def test_pkexec_command_uses_absolute_paths_and_passes_argv_unchanged() -> None:
     argv = helper_argv("install", "--dest-dir", "/etc/vaclient/client-configs")
     assert PkexecElevator(pkexec="/usr/bin/pkexec", runner=runner).run(argv) == 0
     assert runner.calls == [["/usr/bin/pkexec", *argv]]
-    assert Path(argv[0]).is_absolute() and argv[1:3] == ["-m", "vaclient.config.elevated"]
+    assert Path(argv[0]).is_absolute() and argv[1:4] == ["-I", "-m", "vaclient.config.elevated"]
 
 
 @pytest.mark.parametrize(
@@ -332,3 +332,55 @@ def test_helper_module_runs_with_python_m() -> None:
         capture_output=True, text=True, check=False, env={**os.environ},
     )  # fmt: skip
     assert done.returncode == 2
+
+
+def test_helper_never_imports_code_from_the_callers_folder_or_pythonpath(
+    tmp_path: Path, staged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planted = tmp_path / "planted"
+    package = planted / "vaclient"
+    package.mkdir(parents=True)
+    marker = tmp_path / "planted-code-ran"
+    (package / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    monkeypatch.chdir(planted)
+    monkeypatch.setenv("PYTHONPATH", str(planted))
+
+    code, record = run_helper(
+        tmp_path, "remove", "--dest-dir", str(tmp_path / "none"), "--instance-id",
+        "vai-0123456789abcdef0",
+    )  # fmt: skip
+
+    assert not marker.exists()
+    assert (code, record["error"]) == (1, "InstallError")
+
+
+def test_helper_writes_its_result_only_into_a_private_folder(tmp_path: Path, staged: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    done = subprocess.run(
+        helper_argv("remove", "--dest-dir", str(tmp_path / "none"), "--instance-id",
+                    "vai-0123456789abcdef0", "--result", str(shared / "result.json")),
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "cannot write the result file" in done.stderr
+    assert "not a private folder" in done.stderr
+    assert list(shared.iterdir()) == []
+
+
+def test_helper_creates_no_folder_under_an_unsafe_parent(tmp_path: Path, staged: Path) -> None:
+    open_parent = tmp_path / "open"
+    open_parent.mkdir()
+    open_parent.chmod(0o777)
+    dest = open_parent / "client"
+    code, record = run_helper(
+        tmp_path, "install", "--dest-dir", str(dest), "--staged", str(staged),
+        "--sha256", _sha(staged),
+    )  # fmt: skip
+    assert (code, record["error"]) == (4, "UnsafeDestination")
+    assert record["message"] == (
+        f"refusing to install into {dest}: the parent folder {open_parent} "
+        "is writable by group or others (mode 0777)"
+    )
+    assert list(open_parent.iterdir()) == []

@@ -422,7 +422,7 @@ def test_cancelled_elevation_changes_nothing_and_cleans_staging(
     staged = Path(seen[0][seen[0].index("--staged") + 1])
     assert staged.name == FILE_NAME
     assert not staged.parent.exists()
-    assert seen[0][1:3] == ["-m", "vaclient.config.elevated"]
+    assert seen[0][1:4] == ["-I", "-m", "vaclient.config.elevated"]
 
 
 # --- remove, restore, list -------------------------------------------------------------
@@ -493,3 +493,23 @@ def test_list_installed_shows_valid_invalid_links_and_backups(tmp_path: Path, de
 
 def test_list_of_missing_folder_is_empty(tmp_path: Path) -> None:
     assert list_installed(tmp_path / "nothing-here") == []
+
+
+def test_restore_refuses_a_backup_folder_others_may_write(tmp_path: Path, dest: Path) -> None:
+    install(write(tmp_path / "a.json", make_config()), dest)
+    remove_installed(INSTANCE, dest)
+    (dest / ".backup").chmod(0o777)
+    with pytest.raises(UnsafeDestination) as caught:
+        plan_restore(INSTANCE, dest)
+    assert caught.value.message == (
+        f"refusing to install into {dest / '.backup'}: the folder is writable by group or "
+        "others (mode 0777)"
+    )
+
+
+def test_restore_refuses_a_backup_file_others_may_write(tmp_path: Path, dest: Path) -> None:
+    install(write(tmp_path / "a.json", make_config()), dest)
+    backup = remove_installed(INSTANCE, dest)
+    backup.chmod(0o666)
+    with pytest.raises(UnsafeDestination, match="writable by group or others"):
+        plan_restore(INSTANCE, dest)

@@ -45,7 +45,7 @@ def test_new_folders_are_protected_one_by_one(
     monkeypatch.setattr(store, "protect_windows_folder", protected.append)
     target = tmp_path / "ProgramData" / "Connectivity Client"
 
-    store._make_folder(target, windows=True)
+    store._make_folder(target, privileged=True, windows=True)
 
     assert target.is_dir()
     assert protected == [tmp_path / "ProgramData", target]
@@ -57,7 +57,7 @@ def test_posix_folders_are_not_passed_to_icacls(
     protected: list[Path] = []
     monkeypatch.setattr(store, "protect_windows_folder", protected.append)
 
-    store._make_folder(tmp_path / "a", windows=False)
+    store._make_folder(tmp_path / "a", privileged=True, windows=False)
 
     assert protected == []
     assert (tmp_path / "a").stat().st_mode & 0o777 == 0o755

@@ -17,17 +17,19 @@ Usage::
 Exit codes: 0 done, 1 install failed (nothing lost), 2 invalid file or
 usage, 4 unsafe destination or permission denied (never 126/127, which
 pkexec uses for itself). The outcome is also written as JSON to
-``--result`` (a new file; an existing entry or link there is never
-followed), because some elevation paths (UAC, osascript) show the caller
+``--result`` (a new file in a private 0700 folder; an existing entry or
+link there is never followed), because some elevation paths (UAC, osascript) show the caller
 no stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,6 +92,11 @@ def _read_staged(path: Path) -> bytes:
 
 def _run(args: argparse.Namespace) -> dict[str, Any]:
     privileged = system_privileges().is_privileged()
+    # TODO(config-install): --dest-dir comes from the unprivileged caller, so
+    # the helper will create folders and a valid ClientConfig in any folder
+    # that passes the safety checks; it should choose the destination itself
+    # (the OS's client folder, or one an administrator configured) once tests
+    # can point that setting at a temporary folder.
     dest_dir = Path(args.dest_dir)
     logger.info("elevated helper: %s into %s (privileged: %s)", args.op, dest_dir, privileged)
 
@@ -132,9 +139,27 @@ def _error_record(err: VaclientError) -> dict[str, Any]:
 
 
 def write_result(path: str, record: dict[str, Any]) -> None:
-    """Write the outcome as JSON to a new file at ``path`` (never following a link)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY
-    fd = os.open(path, flags, 0o644)
+    """Write the outcome as JSON to a new file at ``path`` (never following a link).
+
+    The helper runs as root but the path comes from its unprivileged caller,
+    so it must not become a way to create a root-owned file anywhere: the
+    file is only created inside a private folder (mode 0700, like the
+    caller's staging folder), opened without following a link, relative to
+    that open folder, and never over an existing entry.
+
+    Raises:
+        OSError: the folder is not private, or the file cannot be created.
+    """
+    target = Path(path)
+    with DirHandle.open(target.parent) as folder:
+        # Windows has no POSIX modes; its temporary folders are private by ACL.
+        if folder.fd is not None and stat.S_IMODE(folder.stat().st_mode) & 0o077:
+            raise OSError(errno.EPERM, "not a private folder (mode 0700)", str(target.parent))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY
+        if folder.fd is not None:
+            fd = os.open(target.name, flags, 0o644, dir_fd=folder.fd)
+        else:
+            fd = os.open(target, flags, 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(json.dumps(record).encode("utf-8"))
 

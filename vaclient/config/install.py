@@ -189,11 +189,14 @@ def plan_restore(
     Raises:
         UsageError: the instance ID is malformed.
         InstallError: there is no backup to restore.
+        UnsafeDestination: the folder, ``.backup`` or the backup could be
+            changed by a non-administrator.
         ConfigError: the backup is not valid.
     """
     folder = client_config_dir(config_dir)
-    cfg, _ = load_backup(folder, instance_id, backup)
-    return _plan(cfg, folder, _privileges(privileges))
+    privileges = _privileges(privileges)
+    cfg, _ = load_backup(folder, instance_id, backup, privileged=privileges.is_privileged())
+    return _plan(cfg, folder, privileges)
 
 
 def execute_install(

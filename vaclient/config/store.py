@@ -36,11 +36,13 @@ from pathlib import Path
 from vaclient.config.atomic import DirHandle
 from vaclient.config.model import ClientConfig, parse_config
 from vaclient.config.safety import (
+    Win32SecurityReader,
     WindowsSecurityReader,
     allowed_owners,
     check_file,
     check_folder,
     check_posix,
+    check_windows,
 )
 from vaclient.errors import InstallError, PermissionDenied, UnsafeDestination, UsageError
 
@@ -191,8 +193,15 @@ def _run_quietly(argv: list[str]) -> int:
     return subprocess.run(argv, capture_output=True, check=False, creationflags=flags).returncode
 
 
-def _make_folder(path: Path, *, windows: bool | None = None) -> None:
+def _make_folder(path: Path, *, privileged: bool, windows: bool | None = None) -> None:
     """Create ``path`` and missing parents with mode 0755 whatever the umask.
+
+    On POSIX the folder that already exists is checked first (it and its
+    parents must not be changeable by others, see :func:`check_posix`), then
+    each missing folder is made and set to 0755 through the open parent's
+    descriptor, never by path: a user who could swap a path for a link
+    between the ``mkdir`` and the ``chmod`` would otherwise have root change
+    the mode of a file of their choosing.
 
     On Windows each folder created is given a protected access list
     (:func:`protect_windows_folder`), since ProgramData lets any user create
@@ -204,15 +213,34 @@ def _make_folder(path: Path, *, windows: bool | None = None) -> None:
     while not os.path.lexists(probe):
         missing.append(probe)
         probe = probe.parent
-    for folder in reversed(missing):
-        try:
-            folder.mkdir(FOLDER_MODE)
-        except FileExistsError:
-            continue
-        folder.chmod(FOLDER_MODE)
-        logger.info("created folder %s", folder)
-        if windows:
-            protect_windows_folder(folder)
+    if windows or not missing:
+        for folder in reversed(missing):
+            try:
+                folder.mkdir(FOLDER_MODE)
+            except FileExistsError:
+                continue
+            logger.info("created folder %s", folder)
+            if windows:
+                protect_windows_folder(folder)
+        return
+
+    owners = allowed_owners(privileged)
+    current = DirHandle.open(probe)
+    try:
+        real = Path(os.path.realpath(probe))
+        check_posix(current.stat(), path, f"parent folder {probe}", owners=owners, parent=True)
+        for parent in real.parents:
+            what = f"parent folder {parent}"
+            check_posix(parent.stat(), path, what, owners=owners, parent=True)
+        for folder in reversed(missing):
+            sub = current.subdir(folder.name, create_mode=FOLDER_MODE)
+            current.close()
+            current = sub
+            if sub.fd is not None and sub.stat().st_uid == os.geteuid():
+                os.fchmod(sub.fd, FOLDER_MODE)
+            logger.info("created folder %s", folder)
+    finally:
+        current.close()
 
 
 def open_folder(
@@ -236,7 +264,7 @@ def open_folder(
         raise _unsafe_link(config_dir)
     try:
         if create and not os.path.lexists(config_dir):
-            _make_folder(config_dir)
+            _make_folder(config_dir, privileged=privileged)
         handle = DirHandle.open(config_dir)
     except FileNotFoundError:
         if create:
@@ -296,8 +324,18 @@ def read_existing(
     return data
 
 
-def _backup_folder(handle: DirHandle, *, privileged: bool, create: bool) -> DirHandle | None:
-    """Open ``.backup`` (creating it when asked) and check it like the folder."""
+def _backup_folder(
+    handle: DirHandle,
+    *,
+    privileged: bool,
+    create: bool,
+    windows_reader: WindowsSecurityReader | None = None,
+) -> DirHandle | None:
+    """Open ``.backup`` (creating it when asked) and check it like the folder.
+
+    Returns:
+        The open folder, or None when it does not exist and ``create`` is False.
+    """
     try:
         sub = handle.subdir(BACKUP_DIR, create_mode=FOLDER_MODE if create else None)
     except FileNotFoundError:
@@ -315,7 +353,10 @@ def _backup_folder(handle: DirHandle, *, privileged: bool, create: bool) -> DirH
             if sub.fd is not None:
                 os.fchmod(sub.fd, FOLDER_MODE)
             st = sub.stat()
-        if sub.fd is not None:
+        if windows_reader is not None or sys.platform.startswith("win"):
+            reader = windows_reader or Win32SecurityReader()
+            check_windows(reader.read(sub.path), sub.path, "folder")
+        elif sub.fd is not None:
             check_posix(st, sub.path, "folder", owners=allowed_owners(privileged))
     except BaseException:
         sub.close()
@@ -397,7 +438,13 @@ def install_bytes(
 
             backup = None
             if current is not None:
-                backup = _write_backup(handle, cfg.file_name, current, privileged=privileged)
+                backup = _write_backup(
+                    handle,
+                    cfg.file_name,
+                    current,
+                    privileged=privileged,
+                    windows_reader=windows_reader,
+                )
             handle.write_atomic(cfg.file_name, data, mode=CONFIG_MODE)
     except PermissionError as err:
         raise _denied(config_dir, err) from err
@@ -410,8 +457,17 @@ def install_bytes(
     return InstallResult(destination, backup, changed=True, elevated=elevated)
 
 
-def _write_backup(handle: DirHandle, file_name: str, data: bytes, *, privileged: bool) -> Path:
-    backups = _backup_folder(handle, privileged=privileged, create=True)
+def _write_backup(
+    handle: DirHandle,
+    file_name: str,
+    data: bytes,
+    *,
+    privileged: bool,
+    windows_reader: WindowsSecurityReader | None = None,
+) -> Path:
+    backups = _backup_folder(
+        handle, privileged=privileged, create=True, windows_reader=windows_reader
+    )
     assert backups is not None  # created above
     with backups:
         name = backup_name(file_name)
@@ -446,7 +502,9 @@ def remove_file(
             if st is None:
                 raise _not_installed(destination, instance_id)
             check_file(handle, file_name, st, privileged=privileged, windows_reader=windows_reader)
-            backups = _backup_folder(handle, privileged=privileged, create=True)
+            backups = _backup_folder(
+                handle, privileged=privileged, create=True, windows_reader=windows_reader
+            )
             assert backups is not None  # created above
             with backups:
                 name = backup_name(file_name)
@@ -473,20 +531,31 @@ def _not_installed(destination: Path, instance_id: str) -> InstallError:
 
 
 def load_backup(
-    config_dir: Path, instance_id: str, backup: str | None = None
+    config_dir: Path,
+    instance_id: str,
+    backup: str | None = None,
+    *,
+    privileged: bool = False,
+    windows_reader: WindowsSecurityReader | None = None,
 ) -> tuple[ClientConfig, Path]:
     """Read and validate a backup (the newest, or the one named ``backup``).
 
+    A restored backup becomes the installed file, so the folder, ``.backup``
+    and the backup itself are checked like an install's destination: a
+    backup that a non-administrator could have changed is refused rather
+    than put back.
+
     Raises:
         InstallError: there is no such backup.
+        UnsafeDestination: the folder, ``.backup`` or the backup file could
+            be changed by a non-administrator, or is a link.
         ConfigError: the backup is not a valid ClientConfig, or belongs to
             another instance.
     """
     file_name = config_file_name(instance_id)
-    try:
-        handle = DirHandle.open(config_dir)
-    except OSError as err:
-        raise _no_backup(config_dir, instance_id) from err
+    handle = open_folder(config_dir, privileged=privileged, windows_reader=windows_reader)
+    if handle is None:
+        raise _no_backup(config_dir, instance_id)
     with handle:
         names = backup_names(handle, file_name)
         if backup is not None:
@@ -494,8 +563,24 @@ def load_backup(
         if not names:
             raise _no_backup(config_dir, instance_id)
         path = handle.path / BACKUP_DIR / names[-1]
-        with handle.subdir(BACKUP_DIR) as backups:
-            found = backups.read(names[-1])
+        backups = _backup_folder(
+            handle, privileged=privileged, create=False, windows_reader=windows_reader
+        )
+        if backups is None:
+            raise _no_backup(config_dir, instance_id)
+        with backups:
+            try:
+                found = backups.read(names[-1])
+            except OSError as err:
+                raise UnsafeDestination(
+                    f"refusing to restore {path}: {err.strerror or err}",
+                    "An administrator should remove it; choose another backup.",
+                ) from err
+            if found is not None:
+                check_file(
+                    backups, names[-1], found[1], privileged=privileged,
+                    windows_reader=windows_reader,
+                )  # fmt: skip
     if found is None:
         raise _no_backup(config_dir, instance_id)
     cfg = parse_config(found[0], str(path))
