@@ -36,6 +36,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from markdown_section import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -200,18 +202,6 @@ def render(cases: list[Case], args: argparse.Namespace, command: str) -> str:
     )
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the doctor section of ``path`` (or append it), keeping the rest."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     """Build each lab, measure, print the table and optionally write it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -253,7 +243,7 @@ def main() -> int:
     section = render(cases, args, command)
     print(section)
     if args.write:
-        write_section(args.write, section)
+        write_section(args.write, section, START, END)
     print(json.dumps([c.__dict__ for c in cases]), file=sys.stderr)
     return 0
 

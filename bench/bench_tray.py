@@ -35,6 +35,7 @@ from datetime import date
 from pathlib import Path
 
 import psutil
+from markdown_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "resources" / "examples" / "ClientConfig-vai-0123456789abcdef0.json"
@@ -173,18 +174,6 @@ def render(args: argparse.Namespace, results: dict[str, object]) -> str:
     )
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the tray section in ``path`` (or append it), leaving the rest untouched."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _old, tail = rest.split(END, 1)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     """Run the measurements and print (or write) the section."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -203,7 +192,7 @@ def main() -> int:
     section = render(args, results)
     print(section)
     if args.write:
-        write_section(args.write, section)
+        write_section(args.write, section, START, END)
     return 0
 
 
