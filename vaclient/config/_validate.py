@@ -243,15 +243,7 @@ class Validator:
 
     def string(self, obj: Mapping[str, Any], path: str, key: str, *, required: bool) -> Any:
         """``obj[key]`` when it is a string; None when absent (or null) and optional."""
-        where = child(path, key)
-        value = obj.get(key)
-        if value is None:
-            if required:
-                self._missing(obj, where, key)
-            return None
-        if not isinstance(value, str):
-            self.fail(where, f"expected a string, got {kind(value)}")
-        return value
+        return self._typed(obj, path, key, str, "a string", required=required)
 
     def matching(
         self, obj: Mapping[str, Any], key: str, pattern: re.Pattern[str], want: str
@@ -264,14 +256,27 @@ class Validator:
 
     def array(self, obj: Mapping[str, Any], path: str, key: str, *, required: bool) -> Any:
         """``obj[key]`` when it is an array; None when absent and optional."""
+        return self._typed(obj, path, key, list, "an array", required=required)
+
+    def _typed(
+        self,
+        obj: Mapping[str, Any],
+        path: str,
+        key: str,
+        wanted: type,
+        described: str,
+        *,
+        required: bool,
+    ) -> Any:
+        """``obj[key]`` when it is of type ``wanted``; None when absent and optional."""
         where = child(path, key)
         value = obj.get(key)
         if value is None:
             if required:
                 self._missing(obj, where, key)
             return None
-        if not isinstance(value, list):
-            self.fail(where, f"expected an array, got {kind(value)}")
+        if not isinstance(value, wanted):
+            self.fail(where, f"expected {described}, got {kind(value)}")
         return value
 
     def _missing(self, obj: Mapping[str, Any], where: str, key: str) -> NoReturn:
