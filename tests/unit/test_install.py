@@ -513,3 +513,14 @@ def test_restore_refuses_a_backup_file_others_may_write(tmp_path: Path, dest: Pa
     backup.chmod(0o666)
     with pytest.raises(UnsafeDestination, match="writable by group or others"):
         plan_restore(INSTANCE, dest)
+
+
+def test_restore_refuses_a_backup_that_is_a_link(tmp_path: Path, dest: Path) -> None:
+    install(write(tmp_path / "a.json", make_config()), dest)
+    backup = remove_installed(INSTANCE, dest)
+    elsewhere = tmp_path / "elsewhere.json"
+    backup.rename(elsewhere)
+    backup.symlink_to(elsewhere)
+    with pytest.raises(UnsafeDestination) as caught:
+        plan_restore(INSTANCE, dest)
+    assert caught.value.message.startswith(f"refusing to restore {backup}: ")
