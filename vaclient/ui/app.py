@@ -177,7 +177,6 @@ class TrayController(QObject):
         self.settings = settings
         self.tray_available = tray_available
         self.jobs = JobRunner(pool)
-        self.pool = self.jobs.pool
         self.ask_open_file = ask_open_file or self._ask_open_file
         self.messages: list[tuple[str, str]] = []
         self.notifications: list[tuple[str, str]] = []
@@ -186,7 +185,9 @@ class TrayController(QObject):
         self._doctor_running = False
         self.installing: ImportPreviewDialog | None = None
 
-        self.monitor = Monitor(services, settings, pool=self.pool, poll_ms=poll_ms, parent=self)
+        self.monitor = Monitor(
+            services, settings, pool=self.jobs.pool, poll_ms=poll_ms, parent=self
+        )
         self.monitor.view_updated.connect(self._show_view)
         self.monitor.state_changed.connect(self._notify_state)
         self.monitor.report_updated.connect(self._report_ready)
@@ -574,7 +575,7 @@ class TrayController(QObject):
         """
         from vaclient.ui.bundle_dialog import BundleDialog
 
-        dialog = BundleDialog(self.services, self.settings, pool=self.pool)
+        dialog = BundleDialog(self.services, self.settings, pool=self.jobs.pool)
         self._dialogs.append(dialog)
         dialog.finished.connect(lambda _r: self._dialogs.remove(dialog))
         dialog.open()
